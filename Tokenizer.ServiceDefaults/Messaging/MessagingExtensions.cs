@@ -1,0 +1,66 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using Tokenizer.ServiceDefaults;
+using Tokenizer.ServiceDefaults.Health;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>RabbitMQ (MassTransit) and Redis wiring shared by the services.</summary>
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// Adds a MassTransit bus on the RabbitMQ broker at <c>ConnectionStrings:rabbitmq</c> (an <c>amqp://</c> URI, as
+    /// Aspire passes it). Queues are named per service (<c>identity-user-registered</c>), so two services
+    /// consuming one event each get their own copy. The bus health check joins readiness.
+    /// </summary>
+    public static TBuilder AddServiceBus<TBuilder>(this TBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? configure = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var uri = new Uri(ConnectionNames.Require(builder.Configuration, ConnectionNames.RabbitMq));
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            configure?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var userInfo = uri.UserInfo.Split(':', 2);
+                var virtualHost = uri.AbsolutePath is "/" or "" ? "/" : Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort ? 5672 : uri.Port), virtualHost, host =>
+                {
+                    if (userInfo.Length == 2)
+                    {
+                        host.Username(Uri.UnescapeDataString(userInfo[0]));
+                        host.Password(Uri.UnescapeDataString(userInfo[1]));
+                    }
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a shared <see cref="IConnectionMultiplexer"/> for <c>ConnectionStrings:redis</c>. It connects in the
+    /// background and reconnects by itself; readiness reports while it cannot.
+    /// </summary>
+    public static TBuilder AddRedisClient<TBuilder>(this TBuilder builder, string connectionName = ConnectionNames.Redis)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var options = ConfigurationOptions.Parse(ConnectionNames.Require(builder.Configuration, connectionName));
+        options.AbortOnConnectFail = false;
+        options.ClientName = builder.Environment.ApplicationName;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().AddRedisReadiness(connectionName);
+        return builder;
+    }
+
+    /// <summary>Adds a readiness check of the chain JSON-RPC endpoint at <c>ConnectionStrings:chain</c>.</summary>
+    public static TBuilder AddChainReadiness<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var url = new Uri(ConnectionNames.Require(builder.Configuration, ConnectionNames.Chain));
+        builder.Services.AddProbeHttpClient(DependencyHealthChecks.ChainProbeClient, http => http.BaseAddress = url);
+        builder.Services.AddHealthChecks().AddChainReadiness();
+        return builder;
+    }
+}

@@ -1,0 +1,15 @@
+using Tokenizer.Gateway.Apis;
+using Tokenizer.Gateway.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints(mapReadiness: false);
+app.MapPlatformReadiness();
+app.MapReverseProxy();
+
+await app.RunAsync();

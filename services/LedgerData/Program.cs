@@ -1,0 +1,13 @@
+using Tokenizer.LedgerData.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+await app.MigrateDatabaseAsync();
+await app.RunAsync();
