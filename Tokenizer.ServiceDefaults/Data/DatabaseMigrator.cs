@@ -16,8 +16,12 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, Assemb
     // Any fixed 64-bit key works; it only has to be the same for every replica of every service.
     private const long AdvisoryLockKey = 0x746f6b656e697a72;
 
-    /// <summary>The embedded migrations, in the order they apply.</summary>
-    public IReadOnlyList<(string Id, string Sql)> Migrations { get; } = Load(migrationsAssembly);
+    /// <summary>
+    /// The embedded migrations in the order they apply: the platform's own (outbox, inbox; ids <c>0000_platform_*</c>)
+    /// first, then the service's.
+    /// </summary>
+    public IReadOnlyList<(string Id, string Sql)> Migrations { get; } =
+        [.. Load(typeof(DatabaseMigrator).Assembly), .. Load(migrationsAssembly)];
 
     /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)

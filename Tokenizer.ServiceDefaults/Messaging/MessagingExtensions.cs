@@ -41,6 +41,16 @@ public static class MessagingExtensions
     }
 
     /// <summary>
+    /// Publishes what services enqueue with <see cref="Tokenizer.ServiceDefaults.Messaging.Outbox"/>. Needs
+    /// <c>AddServiceDatabase</c> and <c>AddServiceBus</c>.
+    /// </summary>
+    public static TBuilder AddTransactionalOutbox<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHostedService<Tokenizer.ServiceDefaults.Messaging.OutboxDispatcher>();
+        return builder;
+    }
+
+    /// <summary>
     /// Adds a shared <see cref="IConnectionMultiplexer"/> for <c>ConnectionStrings:redis</c>. It connects in the
     /// background and reconnects by itself; readiness reports while it cannot.
     /// </summary>

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace Tokenizer.ServiceDefaults.Messaging;
+
+/// <summary>
+/// The transactional outbox: a message is stored in the service's own database in the same transaction as the
+/// change it announces, and <see cref="OutboxDispatcher"/> publishes it to RabbitMQ after commit. Nothing is
+/// published for a rolled-back change, and nothing committed is lost if the broker or the process is down.
+/// </summary>
+public static class Outbox
+{
+    internal const string Channel = "tokenizer_outbox";
+
+    /// <summary>Serializer settings shared by the writer and the dispatcher.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Stores <paramref name="message"/> for publication when <paramref name="transaction"/> commits.
+    /// Returns the message id, which becomes the MassTransit MessageId consumers deduplicate on.
+    /// </summary>
+    public static async Task<Guid> EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var messageId = Guid.CreateVersion7();
+        await using var command = new NpgsqlCommand(
+            """
+            insert into outbox_messages (message_id, message_type, body) values (@id, @type, @body);
+            select pg_notify(@channel, '');
+            """, connection, transaction);
+        command.Parameters.AddWithValue("id", messageId);
+        command.Parameters.AddWithValue("type", TypeName(typeof(T)));
+        command.Parameters.Add(new NpgsqlParameter("body", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, JsonOptions) });
+        command.Parameters.AddWithValue("channel", Channel);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return messageId;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="consumer"/> handled <paramref name="messageId"/>, in the consumer's transaction.
+    /// False means it was handled before: the consumer must skip its effect.
+    /// </summary>
+    public static async Task<bool> TryRecordInboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string consumer, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand(
+            "insert into inbox_messages (consumer, message_id) values (@consumer, @id) on conflict do nothing", connection, transaction);
+        command.Parameters.AddWithValue("consumer", consumer);
+        command.Parameters.AddWithValue("id", messageId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+}
