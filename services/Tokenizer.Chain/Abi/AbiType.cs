@@ -39,10 +39,11 @@ public sealed class AbiType : IEquatable<AbiType>
             AbiKind.Tuple => components.Any(c => c.IsDynamic),
             _ => false,
         };
+        // checked: an absurd fixed-array type must fail to parse rather than wrap around.
         HeadSize = IsDynamic ? 32 : kind switch
         {
-            AbiKind.FixedArray => element!.HeadSize * length,
-            AbiKind.Tuple => components.Sum(c => c.HeadSize),
+            AbiKind.FixedArray => checked(element!.HeadSize * length),
+            AbiKind.Tuple => checked(components.Sum(c => c.HeadSize)),
             _ => 32,
         };
         Canonical = kind switch
@@ -118,7 +119,9 @@ public sealed class AbiType : IEquatable<AbiType>
     {
         ArgumentNullException.ThrowIfNull(type);
         var position = 0;
-        var result = ParseType(type, ref position);
+        AbiType result;
+        try { result = ParseType(type, ref position); }
+        catch (OverflowException) { throw new FormatException($"Type '{type}' is too large."); }
         if (position != type.Length) throw new FormatException($"Unexpected '{type[position]}' in type '{type}'.");
         return result;
     }

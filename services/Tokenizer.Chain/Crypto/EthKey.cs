@@ -44,7 +44,7 @@ public sealed class EthKey
     public static EthKey FromHex(string? privateKeyHex)
     {
         if (string.IsNullOrWhiteSpace(privateKeyHex)) throw new ArgumentException("The private key is not configured.", nameof(privateKeyHex));
-        var s = Encoding.Hex.StripPrefix(privateKeyHex.AsSpan().Trim());
+        var s = Serialization.Hex.StripPrefix(privateKeyHex.AsSpan().Trim());
         Span<byte> bytes = stackalloc byte[32];
         if (s.Length != 64 || Convert.FromHexString(s, bytes, out _, out _) != System.Buffers.OperationStatus.Done)
             throw new ArgumentException("The private key must be 32 bytes of hex.", nameof(privateKeyHex));

@@ -69,5 +69,5 @@ public sealed class EthSignature
         return padded;
     }
 
-    public override string ToString() => $"r={Encoding.Hex.Encode(R)} s={Encoding.Hex.Encode(S)} recoveryId={RecoveryId}";
+    public override string ToString() => $"r={Serialization.Hex.Encode(R)} s={Serialization.Hex.Encode(S)} recoveryId={RecoveryId}";
 }

@@ -35,11 +35,11 @@ public readonly struct Hash32 : IEquatable<Hash32>
     public static Hash32 Parse(string hex)
     {
         var bytes = new byte[Length];
-        Encoding.Hex.DecodeInto(hex, bytes);
+        Serialization.Hex.DecodeInto(hex, bytes);
         return new Hash32(bytes, copy: false);
     }
 
-    public override string ToString() => Encoding.Hex.Encode(AsSpan());
+    public override string ToString() => Serialization.Hex.Encode(AsSpan());
     public bool Equals(Hash32 other) => AsSpan().SequenceEqual(other.AsSpan());
     public override bool Equals(object? obj) => obj is Hash32 other && Equals(other);
     public override int GetHashCode() => BitConverter.ToInt32(AsSpan()[..4]);

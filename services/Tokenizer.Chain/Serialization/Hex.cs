@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Tokenizer.Chain.Encoding;
+namespace Tokenizer.Chain.Serialization;
 
 /// <summary>
 /// Hex helpers for Ethereum data ("0x"-prefixed, even length, lowercase on output) and JSON-RPC quantities

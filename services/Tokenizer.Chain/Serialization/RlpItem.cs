@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Tokenizer.Chain.Encoding;
+namespace Tokenizer.Chain.Serialization;
 
 /// <summary>A decoded (or to-be-encoded) RLP item: either a byte string or a list of items.</summary>
 public sealed class RlpItem

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Tokenizer.Chain.Encoding;
+namespace Tokenizer.Chain.Serialization;
 
 /// <summary>
 /// Recursive Length Prefix encoding. Decoding is strict: single bytes below 0x80 must be encoded as themselves,

@@ -1,0 +1,282 @@
+using System.Net.Http.Headers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tokenizer.Chain.Primitives;
+using Tokenizer.Chain.Serialization;
+using Tokenizer.Chain.Transactions;
+
+namespace Tokenizer.Chain.Rpc;
+
+/// <summary>Settings for <see cref="EthRpcClient"/>.</summary>
+public sealed class EthRpcClientOptions
+{
+    /// <summary>Endpoint; when null the HttpClient's BaseAddress is used.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Timeout applied to each call unless overridden with <see cref="EthRpcClient.WithTimeout"/>.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>One request of a batch.</summary>
+public sealed record RpcRequest(string Method, params JsonNode?[] Params);
+
+/// <summary>One answer of a batch: either a result or an error.</summary>
+public sealed record RpcResponse(string Method, JsonElement? Result, RpcException? Error)
+{
+    /// <summary>The result, or throws the error.</summary>
+    public JsonElement GetResult() => Error is not null ? throw Error : Result ?? default;
+
+    /// <summary>The result as a quantity.</summary>
+    public BigInteger GetQuantity() => Hex.DecodeQuantity(GetResult().GetString() ?? throw new FormatException("Expected a quantity."));
+}
+
+/// <summary>
+/// Ethereum JSON-RPC over HTTP. Every call has a timeout (per client, see <see cref="WithTimeout"/>); errors
+/// surface as <see cref="RpcException"/> (the node answered with an error) or <see cref="RpcTransportException"/>
+/// (no answer). Nothing is retried here: in particular <see cref="SendRawTransactionAsync"/> is never retried blindly,
+/// and the <see cref="HttpClient"/> handed in must not carry a retry handler for POSTs either.
+/// </summary>
+public sealed class EthRpcClient
+{
+    private readonly HttpClient _http;
+    private readonly Uri? _endpoint;
+    private readonly TimeSpan _timeout;
+    private static long _nextId;
+
+    public EthRpcClient(HttpClient http, EthRpcClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        options ??= new EthRpcClientOptions();
+        _http = http;
+        _endpoint = options.Endpoint;
+        _timeout = options.DefaultTimeout;
+        if (_endpoint is null && http.BaseAddress is null) throw new ArgumentException("Set an endpoint or the HttpClient's BaseAddress.");
+    }
+
+    private EthRpcClient(EthRpcClient other, TimeSpan timeout)
+    {
+        _http = other._http;
+        _endpoint = other._endpoint;
+        _timeout = timeout;
+    }
+
+    /// <summary>A client sharing this one's connection, with another per-call timeout.</summary>
+    public EthRpcClient WithTimeout(TimeSpan timeout) => new(this, timeout);
+
+    /// <summary>The per-call timeout.</summary>
+    public TimeSpan Timeout => _timeout;
+
+    // ---- typed methods ----
+
+    public async Task<ulong> GetChainIdAsync(CancellationToken ct = default) =>
+        Hex.DecodeQuantityUInt64((await RequestAsync("eth_chainId", [], ct)).GetString()!);
+
+    public async Task<ulong> GetBlockNumberAsync(CancellationToken ct = default) =>
+        Hex.DecodeQuantityUInt64((await RequestAsync("eth_blockNumber", [], ct)).GetString()!);
+
+    /// <summary>The block header with transaction hashes, or null when the block does not exist.</summary>
+    public async Task<Block?> GetBlockByNumberAsync(BlockTag block, CancellationToken ct = default)
+    {
+        var result = await RequestAsync("eth_getBlockByNumber", [block.ToString(), false], ct);
+        return result.ValueKind == JsonValueKind.Null ? null : RpcJson.Block(result);
+    }
+
+    public async Task<ulong> GetTransactionCountAsync(Address address, BlockTag block, CancellationToken ct = default) =>
+        Hex.DecodeQuantityUInt64((await RequestAsync("eth_getTransactionCount", [address.ToLowerHex(), block.ToString()], ct)).GetString()!);
+
+    public async Task<BigInteger> GetBalanceAsync(Address address, BlockTag block, CancellationToken ct = default) =>
+        Hex.DecodeQuantity((await RequestAsync("eth_getBalance", [address.ToLowerHex(), block.ToString()], ct)).GetString()!);
+
+    public async Task<BigInteger> GetGasPriceAsync(CancellationToken ct = default) =>
+        Hex.DecodeQuantity((await RequestAsync("eth_gasPrice", [], ct)).GetString()!);
+
+    public async Task<BigInteger> GetMaxPriorityFeePerGasAsync(CancellationToken ct = default) =>
+        Hex.DecodeQuantity((await RequestAsync("eth_maxPriorityFeePerGas", [], ct)).GetString()!);
+
+    public async Task<FeeHistory> GetFeeHistoryAsync(int blockCount, BlockTag newestBlock, IReadOnlyList<double>? rewardPercentiles = null, CancellationToken ct = default)
+    {
+        var percentiles = new JsonArray((rewardPercentiles ?? []).Select(p => (JsonNode?)p).ToArray());
+        return RpcJson.FeeHistory(await RequestAsync("eth_feeHistory", [Hex.EncodeQuantity((ulong)blockCount), newestBlock.ToString(), percentiles], ct));
+    }
+
+    /// <summary>eth_estimateGas; a revert throws <see cref="RpcException"/> with the revert decoded.</summary>
+    public async Task<ulong> EstimateGasAsync(CallRequest request, BlockTag? block = null, CancellationToken ct = default)
+    {
+        JsonNode?[] parameters = block is { } b ? [request.ToJson(), b.ToString()] : [request.ToJson()];
+        return Hex.DecodeQuantityUInt64((await RequestAsync("eth_estimateGas", parameters, ct)).GetString()!);
+    }
+
+    /// <summary>eth_call; a revert throws <see cref="RpcException"/> with the revert decoded.</summary>
+    public async Task<byte[]> CallAsync(CallRequest request, BlockTag block, CancellationToken ct = default) =>
+        Hex.Decode((await RequestAsync("eth_call", [request.ToJson(), block.ToString()], ct)).GetString()!);
+
+    /// <summary>
+    /// Broadcasts a signed transaction, once. A resend must pass the same <see cref="SignedTransaction"/> (same bytes);
+    /// "already known" is then success, and "nonce too low" is success when the node knows this very hash
+    /// (it was mined), otherwise the nonce went to a different transaction and the error is rethrown.
+    /// A timeout throws <see cref="RpcTransportException"/>: the outcome is unknown, resend the same bytes.
+    /// </summary>
+    public async Task<Hash32> SendRawTransactionAsync(SignedTransaction transaction, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        try
+        {
+            var result = await RequestAsync("eth_sendRawTransaction", [transaction.RawHex], ct);
+            var hash = Hash32.Parse(result.GetString()!);
+            if (hash != transaction.Hash)
+                throw new InvalidOperationException($"The node reported hash {hash} for transaction {transaction.Hash}.");
+            return hash;
+        }
+        catch (RpcException e) when (e.IsAlreadyKnown)
+        {
+            return transaction.Hash;
+        }
+        catch (RpcException e) when (e.IsNonceTooLow)
+        {
+            if (await GetTransactionByHashAsync(transaction.Hash, ct) is not null) return transaction.Hash;
+            throw;
+        }
+    }
+
+    public async Task<TransactionReceipt?> GetTransactionReceiptAsync(Hash32 hash, CancellationToken ct = default)
+    {
+        var result = await RequestAsync("eth_getTransactionReceipt", [hash.ToString()], ct);
+        return result.ValueKind == JsonValueKind.Null ? null : RpcJson.Receipt(result);
+    }
+
+    public async Task<TransactionInfo?> GetTransactionByHashAsync(Hash32 hash, CancellationToken ct = default)
+    {
+        var result = await RequestAsync("eth_getTransactionByHash", [hash.ToString()], ct);
+        return result.ValueKind == JsonValueKind.Null ? null : RpcJson.Transaction(result);
+    }
+
+    /// <summary>Polls for a receipt until it appears or <paramref name="timeout"/> passes (null then).</summary>
+    public async Task<TransactionReceipt?> WaitForReceiptAsync(Hash32 hash, TimeSpan timeout, TimeSpan? pollInterval = null, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await GetTransactionReceiptAsync(hash, ct) is { } receipt) return receipt;
+            if (DateTime.UtcNow >= deadline) return null;
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    public async Task<IReadOnlyList<LogEntry>> GetLogsAsync(LogFilter filter, CancellationToken ct = default)
+    {
+        var result = await RequestAsync("eth_getLogs", [filter.ToJson()], ct);
+        return result.EnumerateArray().Select(RpcJson.Log).ToArray();
+    }
+
+    /// <summary>
+    /// Walks [fromBlock, toBlock] in chunks of at most <paramref name="chunkSize"/> blocks, halving the chunk whenever
+    /// the node refuses a range as too large (and keeping the smaller size afterwards). Logs come in chain order.
+    /// </summary>
+    public async IAsyncEnumerable<LogEntry> GetLogsPagedAsync(
+        LogFilter filter, ulong fromBlock, ulong toBlock, ulong chunkSize = 2_000, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(chunkSize);
+        var start = fromBlock;
+        while (start <= toBlock)
+        {
+            var end = toBlock - start >= chunkSize ? start + chunkSize - 1 : toBlock;
+            IReadOnlyList<LogEntry> page;
+            try
+            {
+                page = await GetLogsAsync(filter with { FromBlock = start, ToBlock = end }, ct);
+            }
+            catch (RpcException e) when (e.IsTooManyResults && end > start)
+            {
+                chunkSize = Math.Max(1, (end - start + 1) / 2);
+                continue;
+            }
+            foreach (var log in page) yield return log;
+            if (end == ulong.MaxValue) yield break;
+            start = end + 1;
+        }
+    }
+
+    // ---- raw requests ----
+
+    /// <summary>Sends one request and returns its result (JSON null included).</summary>
+    public async Task<JsonElement> RequestAsync(string method, JsonNode?[] parameters, CancellationToken ct = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = new JsonArray(parameters) };
+        using var document = await PostAsync(method, body.ToJsonString(), ct);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw new RpcTransportException(method, "The node's answer is not a JSON-RPC object.");
+        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object) throw RpcException.FromJson(method, error);
+        return root.TryGetProperty("result", out var result)
+            ? result.Clone()
+            : throw new RpcTransportException(method, "The node's answer has neither a result nor an error.");
+    }
+
+    /// <summary>Sends requests as one JSON-RPC batch; answers come back in request order.</summary>
+    public async Task<IReadOnlyList<RpcResponse>> BatchAsync(IReadOnlyList<RpcRequest> requests, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        var firstId = Interlocked.Add(ref _nextId, requests.Count) - requests.Count + 1;
+        var array = new JsonArray();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            // Parameters are cloned: a JsonNode can only have one parent and callers may reuse theirs.
+            var parameters = new JsonArray(requests[i].Params.Select(p => p?.DeepClone()).ToArray());
+            array.Add(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = firstId + i, ["method"] = requests[i].Method, ["params"] = parameters });
+        }
+        using var document = await PostAsync("batch", array.ToJsonString(), ct);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var batchError))
+            throw RpcException.FromJson("batch", batchError);
+        if (root.ValueKind != JsonValueKind.Array) throw new RpcTransportException("batch", "The node's answer to a batch is not an array.");
+        var responses = new RpcResponse?[requests.Count];
+        foreach (var item in root.EnumerateArray())
+        {
+            if (!item.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var id)) continue;
+            var index = id - firstId;
+            if (index < 0 || index >= requests.Count) continue;
+            var method = requests[(int)index].Method;
+            responses[index] = item.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                ? new RpcResponse(method, null, RpcException.FromJson(method, error))
+                : new RpcResponse(method, item.TryGetProperty("result", out var result) ? result.Clone() : default(JsonElement?), null);
+        }
+        for (var i = 0; i < responses.Length; i++)
+            responses[i] ??= new RpcResponse(requests[i].Method, null, new RpcException(requests[i].Method, 0, "No answer in the batch response.", null));
+        return responses!;
+    }
+
+    private async Task<JsonDocument> PostAsync(string method, string json, CancellationToken ct)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutSource.CancelAfter(_timeout);
+        try
+        {
+            using var content = new StringContent(json, Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
+            await using var stream = await response.Content.ReadAsStreamAsync(timeoutSource.Token);
+            try
+            {
+                // Some nodes answer JSON-RPC errors with a 4xx/5xx status; the body still says what went wrong.
+                return await JsonDocument.ParseAsync(stream, default, timeoutSource.Token);
+            }
+            catch (JsonException e)
+            {
+                throw new RpcTransportException(method, $"HTTP {(int)response.StatusCode} without a JSON-RPC body.", e);
+            }
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new RpcTransportException(method, $"No answer within {_timeout.TotalSeconds:0.###} s.", e, isTimeout: true);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RpcTransportException(method, e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Numerics;
+using Tokenizer.Chain.Crypto;
+using Tokenizer.Chain.Nonces;
+using Tokenizer.Chain.Primitives;
+using Tokenizer.Chain.Rpc;
+using Tokenizer.Chain.Transactions;
+
+namespace Tokenizer.Chain.Tests.Rpc;
+
+[Collection(AnvilCollection.Name)]
+public class NonceManagerTests(AnvilFixture anvil)
+{
+    private static EthKey Dev0 => AnvilFixture.Dev0;
+
+    private static Func<ulong, ITransaction> Transfer(Address to, BigInteger value) => nonce => new Eip1559Transaction
+    {
+        ChainId = 31337,
+        Nonce = nonce,
+        MaxPriorityFeePerGas = 1_000_000_000,
+        MaxFeePerGas = 100_000_000_000,
+        GasLimit = 21_000,
+        To = to,
+        Value = value,
+    };
+
+    [Fact]
+    public async Task Fifty_concurrent_senders_get_fifty_mined_transactions_with_no_nonce_gaps()
+    {
+        var store = new InMemoryNonceStore();
+        var manager = new NonceManager(anvil.Rpc, store);
+        var start = await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Pending);
+        var recipient = AnvilFixture.RandomAddress();
+
+        var sent = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => manager.SendAsync(Dev0, Transfer(recipient, i + 1)))));
+
+        sent.Select(s => s.Nonce).Order().Should().Equal(Enumerable.Range(0, 50).Select(i => start + (ulong)i));
+        foreach (var tx in sent)
+        {
+            var receipt = await anvil.Rpc.WaitForReceiptAsync(tx.Hash, TimeSpan.FromSeconds(30));
+            receipt!.Succeeded.Should().BeTrue();
+        }
+        (await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Latest)).Should().Be(start + 50);
+        (await anvil.Rpc.GetBalanceAsync(recipient, BlockTag.Latest)).Should().Be(new BigInteger(50 * 51 / 2));
+        (await store.GetPendingAsync(Dev0.Address)).Should().HaveCount(50, "confirmation is the service's job; every sent tx was recorded first");
+    }
+
+    [Fact]
+    public async Task After_another_sender_takes_the_nonce_the_manager_resyncs_and_sends_with_the_next_one()
+    {
+        var store = new InMemoryNonceStore();
+        var manager = new NonceManager(anvil.Rpc, store);
+        var first = await manager.SendAsync(Dev0, Transfer(AnvilFixture.RandomAddress(), 1));
+
+        // Someone else (another process with the same key) uses the nonce the manager would hand out next.
+        var intruder = Transfer(AnvilFixture.RandomAddress(), 2)(first.Nonce + 1).Sign(Dev0);
+        await anvil.Rpc.SendRawTransactionAsync(intruder);
+        await anvil.Rpc.WaitForReceiptAsync(intruder.Hash, TimeSpan.FromSeconds(20));
+
+        var recipient = AnvilFixture.RandomAddress();
+        var next = await manager.SendAsync(Dev0, Transfer(recipient, 3));
+
+        next.Nonce.Should().Be(first.Nonce + 2);
+        (await anvil.Rpc.WaitForReceiptAsync(next.Hash, TimeSpan.FromSeconds(20)))!.Succeeded.Should().BeTrue();
+        (await anvil.Rpc.GetBalanceAsync(recipient, BlockTag.Latest)).Should().Be(new BigInteger(3));
+        (await store.GetPendingAsync(Dev0.Address)).Select(p => p.Nonce).Should().Equal(first.Nonce, first.Nonce + 2);
+    }
+
+    [Fact]
+    public async Task A_released_reservation_hands_the_same_nonce_to_the_next_sender()
+    {
+        var manager = new NonceManager(anvil.Rpc, new InMemoryNonceStore());
+        ulong released;
+        await using (var reservation = await manager.ReserveAsync(Dev0.Address))
+        {
+            released = reservation.Nonce;
+            reservation.Release();
+        }
+        await using var again = await manager.ReserveAsync(Dev0.Address);
+        again.Nonce.Should().Be(released);
+    }
+
+    [Fact]
+    public async Task Stored_transactions_are_rebroadcast_as_identical_bytes_after_a_restart()
+    {
+        var store = new InMemoryNonceStore();
+        var nonce = await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Pending);
+        // Simulates a crash after recording the signed transaction but before broadcasting it.
+        var signed = Transfer(AnvilFixture.RandomAddress(), 9)(nonce).Sign(Dev0);
+        await store.SaveAsync(new PendingTransaction(Dev0.Address, signed.Nonce, signed.Hash, signed.Raw, DateTimeOffset.UtcNow));
+
+        var restarted = new NonceManager(anvil.Rpc, store);
+        (await restarted.RebroadcastPendingAsync(Dev0.Address)).Should().Be(1);
+        (await anvil.Rpc.WaitForReceiptAsync(signed.Hash, TimeSpan.FromSeconds(20)))!.Succeeded.Should().BeTrue();
+        var next = await restarted.SendAsync(Dev0, Transfer(AnvilFixture.RandomAddress(), 1));
+        next.Nonce.Should().Be(nonce + 1);
+    }
+}
