@@ -1,0 +1,2 @@
+// The AppHost drives Linux processes (setsid, setpriv, /proc, POSIX signals); it does not run elsewhere.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,0 +1,1 @@
+create unique index widgets_name on widgets (name);
