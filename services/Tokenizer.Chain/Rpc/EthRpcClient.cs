@@ -90,6 +90,10 @@ public sealed class EthRpcClient
     public async Task<BigInteger> GetBalanceAsync(Address address, BlockTag block, CancellationToken ct = default) =>
         Hex.DecodeQuantity((await RequestAsync("eth_getBalance", [address.ToLowerHex(), block.ToString()], ct)).GetString()!);
 
+    /// <summary>The code at <paramref name="address"/>: empty for an account without code (e.g. a clone not yet deployed).</summary>
+    public async Task<byte[]> GetCodeAsync(Address address, BlockTag block, CancellationToken ct = default) =>
+        Hex.Decode((await RequestAsync("eth_getCode", [address.ToLowerHex(), block.ToString()], ct)).GetString()!);
+
     public async Task<BigInteger> GetGasPriceAsync(CancellationToken ct = default) =>
         Hex.DecodeQuantity((await RequestAsync("eth_gasPrice", [], ct)).GetString()!);
 
