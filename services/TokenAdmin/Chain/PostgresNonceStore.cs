@@ -1,0 +1,86 @@
+using Npgsql;
+using Tokenizer.Chain.Nonces;
+using Tokenizer.Chain.Primitives;
+
+namespace Tokenizer.TokenAdmin.Chain;
+
+/// <summary>
+/// The durable <see cref="INonceStore"/>: one row per signed transaction in TokenAdmin's database, committed before
+/// the broadcast. (sender, nonce) is the primary key, so a second, different transaction for a nonce still on
+/// record cannot be saved; a rejected transaction's row is deleted, which frees its nonce.
+/// </summary>
+public sealed class PostgresNonceStore(NpgsqlDataSource dataSource) : INonceStore
+{
+    public async Task SaveAsync(PendingTransaction transaction, CancellationToken ct = default)
+    {
+        await using var insert = dataSource.CreateCommand(
+            """
+            insert into chain_transactions (sender, nonce, hash, raw, created_at) values (@sender, @nonce, @hash, @raw, @created_at)
+            on conflict (sender, nonce) do nothing
+            """);
+        insert.Parameters.AddWithValue("sender", transaction.From.ToLowerHex());
+        insert.Parameters.AddWithValue("nonce", checked((long)transaction.Nonce));
+        insert.Parameters.AddWithValue("hash", transaction.Hash.ToString());
+        insert.Parameters.AddWithValue("raw", transaction.Raw);
+        insert.Parameters.AddWithValue("created_at", transaction.CreatedAt);
+        if (await insert.ExecuteNonQueryAsync(ct) == 1)
+        {
+            return;
+        }
+
+        // The nonce is on record already: saving the very same transaction again is fine, anything else is not.
+        await using var existing = dataSource.CreateCommand("select hash from chain_transactions where sender = @sender and nonce = @nonce");
+        existing.Parameters.AddWithValue("sender", transaction.From.ToLowerHex());
+        existing.Parameters.AddWithValue("nonce", checked((long)transaction.Nonce));
+        var hash = (string?)await existing.ExecuteScalarAsync(ct);
+        if (hash != transaction.Hash.ToString())
+        {
+            throw new InvalidOperationException($"Nonce {transaction.Nonce} of {transaction.From} already has transaction {hash}.");
+        }
+    }
+
+    public async Task RemoveAsync(Address from, ulong nonce, Hash32 hash, CancellationToken ct = default)
+    {
+        await using var delete = dataSource.CreateCommand(
+            "delete from chain_transactions where sender = @sender and nonce = @nonce and hash = @hash and status = 'pending'");
+        AddKey(delete, from, nonce, hash);
+        await delete.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task MarkConfirmedAsync(Address from, ulong nonce, Hash32 hash, CancellationToken ct = default)
+    {
+        await using var update = dataSource.CreateCommand(
+            "update chain_transactions set status = 'confirmed', confirmed_at = now() where sender = @sender and nonce = @nonce and hash = @hash");
+        AddKey(update, from, nonce, hash);
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<PendingTransaction>> GetPendingAsync(Address from, CancellationToken ct = default)
+    {
+        await using var select = dataSource.CreateCommand(
+            "select nonce, hash, raw, created_at from chain_transactions where sender = @sender and status = 'pending' order by nonce");
+        select.Parameters.AddWithValue("sender", from.ToLowerHex());
+        var pending = new List<PendingTransaction>();
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            pending.Add(new PendingTransaction(from, (ulong)reader.GetInt64(0), Hash32.Parse(reader.GetString(1)),
+                (byte[])reader.GetValue(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+        return pending;
+    }
+
+    public async Task<ulong?> GetHighestNonceAsync(Address from, CancellationToken ct = default)
+    {
+        await using var select = dataSource.CreateCommand("select max(nonce) from chain_transactions where sender = @sender");
+        select.Parameters.AddWithValue("sender", from.ToLowerHex());
+        return await select.ExecuteScalarAsync(ct) is long highest ? (ulong)highest : null;
+    }
+
+    private static void AddKey(NpgsqlCommand command, Address from, ulong nonce, Hash32 hash)
+    {
+        command.Parameters.AddWithValue("sender", from.ToLowerHex());
+        command.Parameters.AddWithValue("nonce", checked((long)nonce));
+        command.Parameters.AddWithValue("hash", hash.ToString());
+    }
+}
