@@ -95,7 +95,9 @@ public sealed class ProcessLedger
         if (owner is not null)
         {
             var pid = int.Parse(owner[1], CultureInfo.InvariantCulture);
-            if (pid != Environment.ProcessId && ProcStat.StartTime(pid).ToString(CultureInfo.InvariantCulture) == owner[2])
+            // Alive means in use, even when the owner is this very process: a test host runs several topologies,
+            // and sweeping for dead runs must never touch a live one.
+            if (ProcStat.StartTime(pid).ToString(CultureInfo.InvariantCulture) == owner[2])
             {
                 throw new DistributedApplicationException(
                     $"The data folder {System.IO.Path.GetDirectoryName(path)} is in use by a running AppHost (pid {pid}). Stop it first or use --data-dir.");

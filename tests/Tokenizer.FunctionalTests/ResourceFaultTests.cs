@@ -13,7 +13,7 @@ namespace Tokenizer.FunctionalTests;
 /// log, keeps everything else running, and the services that depend on it stop reporting ready.
 /// </summary>
 [Collection(PlatformCollection.Name)]
-public sealed class ResourceFaultTests
+public sealed class ResourceFaultTests(PlatformFixture platform)
 {
     [Fact]
     public async Task A_resource_that_dies_shows_its_exit_code_and_log_and_its_dependants_report_not_ready()
@@ -60,6 +60,9 @@ public sealed class ResourceFaultTests
             await app.StopAsync();
             TestRuns.TryDelete(dataDir);
         }
+
+        // A second topology came and went in this process (as tests do): the platform that was already running is untouched.
+        platform.ResourceStates.Should().OnlyContain(s => s.State == ResourceState.Healthy, TestRuns.DescribeFailure(platform.App));
     }
 
     private static async Task<WebApplication> StartServiceHostAsync(DistributedApplication app)
