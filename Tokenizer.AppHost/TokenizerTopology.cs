@@ -58,7 +58,7 @@ public static class TokenizerTopology
             .WithReference(chain).WaitFor(chain)
             .WithReference(identity);
 
-        builder.AddProject<Projects.Tokenizer_Gateway>(ResourceNames.Gateway)
+        var gateway = builder.AddProject<Projects.Tokenizer_Gateway>(ResourceNames.Gateway)
             .WithReference(identity).WaitFor(identity)
             .WithReference(tokenAdmin).WaitFor(tokenAdmin)
             .WithReference(ledgerData).WaitFor(ledgerData)
@@ -66,5 +66,8 @@ public static class TokenizerTopology
             .WithReference(redis).WaitFor(redis)
             .WithHttpEndpoint(port: options.GatewayPort, name: "http")
             .WithExternalHttpEndpoints();
+
+        // Tokens name the platform's public address as their issuer, which is the gateway's, wherever it listens.
+        identity.WithEnvironment("Identity__Issuer", () => gateway.Resource.GetHttpUrl());
     }
 }

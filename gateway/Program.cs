@@ -8,6 +8,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseGatewaySecurity();
+
 app.MapDefaultEndpoints(mapReadiness: false);
 app.MapPlatformReadiness();
 app.MapReverseProxy();

@@ -1,4 +1,5 @@
 using Tokenizer.Gateway.Apis;
+using Tokenizer.Gateway.Security;
 
 namespace Tokenizer.Gateway.Extensions;
 
@@ -13,9 +14,23 @@ internal static class Extensions
         }
 
         builder.AddRedisClient();
+        // Every route names its policy in configuration (anonymous, user or operator); anything else is refused.
+        builder.AddDefaultAuthentication();
+        builder.Services.AddOptions<GatewayLimitsOptions>().Bind(builder.Configuration.GetSection(GatewayLimitsOptions.Section));
+        builder.Services.AddSingleton<RedisRateLimiter>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<ServiceDiscoveryDestinationFilter>();
         builder.Services.AddProbeHttpClient(PlatformReadinessApi.ProbeClient);
+    }
+
+    /// <summary>Body limit first, then who the caller is, then rate limits (per IP, per user), then the route's policy.</summary>
+    public static WebApplication UseGatewaySecurity(this WebApplication app)
+    {
+        app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseMiddleware<RateLimitMiddleware>();
+        app.UseAuthorization();
+        return app;
     }
 }

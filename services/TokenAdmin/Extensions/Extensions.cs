@@ -9,6 +9,8 @@ internal static class Extensions
         builder.AddServiceDatabase(ConnectionNames.TokenAdminDb, typeof(Extensions).Assembly);
         builder.AddRedisClient();
         builder.AddServiceBus(ConnectionNames.Services.TokenAdmin);
+        // JWT (Identity's JWKS) or API key; endpoints name their policy (user, operator) or AllowAnonymous.
+        builder.AddDefaultAuthentication();
         builder.AddChainReadiness();
     }
 }

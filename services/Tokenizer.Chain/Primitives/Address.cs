@@ -69,6 +69,21 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
     /// <summary>Parses an address.</summary>
     public static bool TryParse(string? text, out Address address) => TryParse(text, out address, out _);
 
+    /// <summary>
+    /// The platform's API rule for an address: <c>0x</c> followed by 40 hex digits, all lower-case, all upper-case or
+    /// valid EIP-55 mixed case. Unlike <see cref="TryParse(string?, out Address, out string?)"/>, the prefix is required.
+    /// </summary>
+    public static bool TryParseApi(string? text, out Address address, out string? error)
+    {
+        if (text is null || !text.StartsWith("0x", StringComparison.Ordinal))
+        {
+            address = default;
+            error = "An address is 0x followed by 40 hex digits.";
+            return false;
+        }
+        return TryParse(text, out address, out error);
+    }
+
     /// <summary>Parses an address; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(string? text, out Address address, out string? error)
     {

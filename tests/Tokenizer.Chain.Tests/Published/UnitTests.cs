@@ -259,3 +259,34 @@ public class TransactionDecoderStrictnessTests
     public void A_priority_fee_above_the_max_fee_is_not_signed() =>
         FluentActions.Invoking(() => (Sample with { MaxPriorityFeePerGas = 3 }).Sign(Key)).Should().Throw<InvalidOperationException>();
 }
+
+public class ApiAddressRuleTests
+{
+    // EIP-55's own example address, in each accepted form.
+    [Theory]
+    [InlineData("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")]
+    [InlineData("0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED")]
+    [InlineData("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")]
+    public void Lower_upper_and_checksummed_forms_are_accepted_and_print_checksummed(string input)
+    {
+        Address.TryParseApi(input, out var address, out var error).Should().BeTrue(error);
+        address.ToString().Should().Be("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("0x")]
+    [InlineData("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")]      // no prefix: fine for the library, not for the API
+    [InlineData("0X5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")]
+    [InlineData("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae")]     // 39 digits
+    [InlineData("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed0")]   // 41 digits
+    [InlineData("0xg5aeb6053f3e94c9b9a09f33669435e7ef1beae")]
+    [InlineData(" 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")]
+    [InlineData("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")]    // mixed case, last letter flipped: bad checksum
+    public void Anything_else_is_refused_with_a_reason(string? input)
+    {
+        Address.TryParseApi(input, out _, out var error).Should().BeFalse();
+        error.Should().NotBeNullOrEmpty();
+    }
+}
