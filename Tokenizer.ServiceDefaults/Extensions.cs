@@ -105,7 +105,9 @@ public static class Extensions
             }).AllowAnonymous().DisableHttpMetrics();
         }
 
-        app.MapGet(MetricsPath, (JsonMetricsCollector collector) => TypedResults.Json(collector.Snapshot(app.Environment.ApplicationName)))
+        // Created now, not on the first scrape: a MeterListener only sees measurements made after it starts.
+        var metrics = app.Services.GetRequiredService<JsonMetricsCollector>();
+        app.MapGet(MetricsPath, () => TypedResults.Json(metrics.Snapshot(app.Environment.ApplicationName)))
             .AllowAnonymous().DisableHttpMetrics().ExcludeFromDescription();
         return app;
     }

@@ -18,7 +18,6 @@ public sealed class JsonMetricsCollector : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, Aggregate> _aggregates = new();
-    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
     /// <summary>Starts listening to the platform's meters.</summary>
     public JsonMetricsCollector()
@@ -56,7 +55,7 @@ public sealed class JsonMetricsCollector : IDisposable
             timestamp = DateTimeOffset.UtcNow,
             process = new
             {
-                uptime_seconds = Math.Round((DateTimeOffset.UtcNow - _startedAt).TotalSeconds, 1),
+                uptime_seconds = Math.Round((DateTime.Now - process.StartTime).TotalSeconds, 1),
                 working_set_bytes = process.WorkingSet64,
                 gc_heap_bytes = GC.GetTotalMemory(false),
                 thread_count = process.Threads.Count,
