@@ -35,8 +35,33 @@ public sealed class DistributedApplication : IAsyncDisposable
         _table = new ConsoleTable(resources, output);
     }
 
-    public static IDistributedApplicationBuilder CreateBuilder(string[] args) =>
-        new DistributedApplicationBuilder(new DistributedApplicationOptions { Args = args });
+    public static IDistributedApplicationBuilder CreateBuilder(string[] args)
+    {
+        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            Console.Out.Write(Usage);
+            Environment.Exit(0);
+        }
+        return new DistributedApplicationBuilder(new DistributedApplicationOptions { Args = args });
+    }
+
+    /// <summary>What <c>--help</c> prints: every option, with its configuration key and default.</summary>
+    public const string Usage = """
+        Tokenizer AppHost: starts PostgreSQL, Redis, RabbitMQ, anvil, the four services and the gateway; Ctrl+C stops all.
+
+        Options (each also settable as configuration, e.g. environment variable Gateway__Port=8081):
+          --gateway-port <port>      Gateway:Port          the gateway's port (default 8080)
+          --data-dir <folder>        AppHost:DataDir       databases, broker, chain state, logs (default <repo>/.tokenizer)
+          --environment <name>       DOTNET_ENVIRONMENT    passed to every service (default Development)
+          --Anvil:Path <file>                              anvil binary (default node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil)
+          --Postgres:BinDirectory <folder>                 PostgreSQL binaries (default /usr/lib/postgresql/<newest>/bin)
+          --Redis:ServerPath <file>                        redis-server (default /usr/bin/redis-server)
+          --RabbitMQ:ServerPath <file>, --RabbitMQ:EpmdPath <file>
+
+        Existing servers instead of starting them: set ConnectionStrings__postgres, ConnectionStrings__redis,
+        ConnectionStrings__rabbitmq or ConnectionStrings__chain.
+
+        """;
 
     public static IDistributedApplicationBuilder CreateBuilder(DistributedApplicationOptions options) =>
         new DistributedApplicationBuilder(options);

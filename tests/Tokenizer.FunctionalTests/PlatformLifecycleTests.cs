@@ -155,6 +155,16 @@ public sealed class AppHostLifecycleTests
             Configuration = settings.ToDictionary(s => s.Key, s => (string?)s.Value),
         });
 
+    [Fact]
+    public async Task Help_lists_the_options_and_starts_nothing()
+    {
+        var (exitCode, output) = await RunAppHostAsync("--help");
+
+        exitCode.Should().Be(0);
+        output.Should().Contain("--gateway-port").And.Contain("--data-dir").And.Contain("ConnectionStrings__postgres");
+        output.Should().NotContain("Starting", "help must not bring the platform up");
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAppHostAsync(params string[] args)
     {
         var repo = DataFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("Tokenizer.sln not found above the test folder.");
