@@ -1,11 +1,15 @@
 using Tokenizer.AppHost;
-using Tokenizer.AppHost.Hosting;
 
-// Starts the platform for a local run: PostgreSQL, Redis, RabbitMQ and anvil as child processes with their data
-// in .tokenizer/ (or --data-dir), then the services and the gateway (http://127.0.0.1:8080, or --gateway-port),
-// each once what it waits for is healthy. Ctrl+C stops everything. The topology itself is in TokenizerTopology.
-var builder = DistributedApplication.CreateBuilder(args);
+// The platform for a local run under DCP, with the Aspire dashboard: the servers run from Debian and npm binaries
+// with their data in .tokenizer/ (or --data-dir), the gateway on http://127.0.0.1:8080 (or --gateway-port).
+if (AppHostCommandLine.WantsHelp(args))
+{
+    Console.WriteLine(AppHostCommandLine.Help);
+    return;
+}
 
-TokenizerTopology.Configure(builder, TopologyOptions.FromConfiguration(builder.Configuration));
+var builder = DistributedApplication.CreateBuilder(AppHostCommandLine.Normalize(args));
+
+TokenizerTopology.Configure(builder);
 
 builder.Build().Run();

@@ -2,7 +2,7 @@ namespace Tokenizer.AppHost;
 
 /// <summary>
 /// Resource names of the topology. Services read their connections under these names
-/// (<c>ConnectionStrings__identitydb</c>, <c>services__identity__http__0</c>, ...), as under .NET Aspire.
+/// (<c>ConnectionStrings__identitydb</c>, <c>services__identity__http__0</c>, ...).
 /// </summary>
 public static class ResourceNames
 {

@@ -2,56 +2,48 @@ using Tokenizer.AppHost.Hosting;
 
 namespace Tokenizer.AppHost;
 
-public sealed record TopologyOptions
+/// <summary>
+/// The whole platform. A server whose connection string is configured (<c>ConnectionStrings__postgres</c>,
+/// <c>__redis</c>, <c>__rabbitmq</c>, <c>__chain</c>) is used as it is; the AppHost runs the others itself.
+/// </summary>
+public static class TokenizerTopology
 {
     public const int DefaultGatewayPort = 8080;
 
-    /// <summary>The gateway's port; 0 takes any free port (tests).</summary>
-    public int GatewayPort { get; init; } = DefaultGatewayPort;
-
-    public static TopologyOptions FromConfiguration(IConfiguration configuration) => new()
+    public static void Configure(IDistributedApplicationBuilder builder)
     {
-        GatewayPort = configuration.GetValue("Gateway:Port", DefaultGatewayPort),
-    };
-}
+        var postgres = Existing(builder, ResourceNames.Postgres) ?? builder.AddPostgres(ResourceNames.Postgres);
+        var identityDb = AddDatabase(postgres, ResourceNames.IdentityDb);
+        var tokenAdminDb = AddDatabase(postgres, ResourceNames.TokenAdminDb);
+        var ledgerDataDb = AddDatabase(postgres, ResourceNames.LedgerDataDb);
+        var monitorDb = AddDatabase(postgres, ResourceNames.MonitorDb);
+        var redis = Existing(builder, ResourceNames.Redis) ?? builder.AddRedis(ResourceNames.Redis);
+        var rabbit = Existing(builder, ResourceNames.RabbitMq) ?? builder.AddRabbitMQ(ResourceNames.RabbitMq);
+        var chain = Existing(builder, ResourceNames.Chain) ?? builder.AddAnvil(ResourceNames.Chain);
 
-/// <summary>The whole platform, shared by Program.cs and the functional tests so both run the same thing.</summary>
-public static class TokenizerTopology
-{
-    public static void Configure(IDistributedApplicationBuilder builder, TopologyOptions options)
-    {
-        var postgres = builder.AddPostgres(ResourceNames.Postgres);
-        var identityDb = postgres.AddDatabase(ResourceNames.IdentityDb);
-        var tokenAdminDb = postgres.AddDatabase(ResourceNames.TokenAdminDb);
-        var ledgerDataDb = postgres.AddDatabase(ResourceNames.LedgerDataDb);
-        var monitorDb = postgres.AddDatabase(ResourceNames.MonitorDb);
-        var redis = builder.AddRedis(ResourceNames.Redis);
-        var rabbit = builder.AddRabbitMQ(ResourceNames.RabbitMq);
-        var chain = builder.AddAnvil(ResourceNames.Chain);
-
-        var identity = builder.AddProject<Projects.Tokenizer_Identity>(ResourceNames.Identity)
+        var identity = AddService<Projects.Tokenizer_Identity>(builder, ResourceNames.Identity)
             .WithReference(identityDb).WaitFor(identityDb)
             .WithReference(redis).WaitFor(redis)
             .WithReference(rabbit).WaitFor(rabbit);
 
         // Services wait for RabbitMQ: started earlier, MassTransit's reconnect backoff grows while the broker boots and
-        // readiness ends up seconds later than if they start once it is up (measured; see Tokenizer.AppHost/README.md).
-        // The other services validate Identity's tokens (JWKS), so they get its address; they need not wait for it.
-        var tokenAdmin = builder.AddProject<Projects.Tokenizer_TokenAdmin>(ResourceNames.TokenAdmin)
+        // readiness ends up seconds later than if they start once it is up. The other services validate Identity's
+        // tokens (JWKS), so they get its address; they need not wait for it.
+        var tokenAdmin = AddService<Projects.Tokenizer_TokenAdmin>(builder, ResourceNames.TokenAdmin)
             .WithReference(tokenAdminDb).WaitFor(tokenAdminDb)
             .WithReference(redis).WaitFor(redis)
             .WithReference(rabbit).WaitFor(rabbit)
             .WithReference(chain).WaitFor(chain)
             .WithReference(identity);
 
-        var ledgerData = builder.AddProject<Projects.Tokenizer_LedgerData>(ResourceNames.LedgerData)
+        var ledgerData = AddService<Projects.Tokenizer_LedgerData>(builder, ResourceNames.LedgerData)
             .WithReference(ledgerDataDb).WaitFor(ledgerDataDb)
             .WithReference(redis).WaitFor(redis)
             .WithReference(rabbit).WaitFor(rabbit)
             .WithReference(chain).WaitFor(chain)
             .WithReference(identity);
 
-        var monitor = builder.AddProject<Projects.Tokenizer_Monitor>(ResourceNames.Monitor)
+        var monitor = AddService<Projects.Tokenizer_Monitor>(builder, ResourceNames.Monitor)
             .WithReference(monitorDb).WaitFor(monitorDb)
             .WithReference(redis).WaitFor(redis)
             .WithReference(rabbit).WaitFor(rabbit)
@@ -59,17 +51,67 @@ public static class TokenizerTopology
             .WithReference(identity);
 
         // The gateway starts alongside the services rather than after them: its /readyz answers 503 until all four
-        // are ready, so nothing is served early, and its own start-up no longer adds to the platform's.
-        var gateway = builder.AddProject<Projects.Tokenizer_Gateway>(ResourceNames.Gateway)
+        // are ready, so nothing is served early, and its own start-up is off the critical path.
+        var gatewayPort = builder.Configuration.GetValue("Gateway:Port", DefaultGatewayPort);
+        EnsurePortIsFree(gatewayPort);
+        var gateway = builder.AddProject<Projects.Tokenizer_Gateway>(ResourceNames.Gateway, launchProfileName: null)
+            .WithHttpEndpoint(port: gatewayPort == 0 ? null : gatewayPort, name: "http", isProxied: false)
+            .WithExternalHttpEndpoints()
             .WithReference(identity)
             .WithReference(tokenAdmin)
             .WithReference(ledgerData)
             .WithReference(monitor)
             .WithReference(redis).WaitFor(redis)
-            .WithHttpEndpoint(port: options.GatewayPort, name: "http")
-            .WithExternalHttpEndpoints();
+            .WithHttpHealthCheck("/readyz")
+            .WithPlatformDefaults();
 
         // Tokens name the platform's public address as their issuer, which is the gateway's, wherever it listens.
-        identity.WithEnvironment("Identity__Issuer", () => gateway.Resource.GetHttpUrl());
+        identity.WithEnvironment("Identity__Issuer", gateway.GetEndpoint("http"));
+
+        PlatformBanner.PrintWhenReady(builder, gateway);
     }
+
+    // Checked before anything starts: otherwise the gateway alone would exit, deep in its log, with the rest up.
+    private static void EnsurePortIsFree(int port)
+    {
+        if (port == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new DistributedApplicationException(
+                $"The gateway's port {port} is taken ({e.Message}); `ss -ltnp 'sport = :{port}'` shows by whom. Stop it, or choose another port with --gateway-port.", e);
+        }
+    }
+
+    // No launch profiles: each service takes a free loopback port, so runs never collide, and listens on it itself
+    // (no DCP proxy: one hop less on every request through the gateway).
+    private static IResourceBuilder<ProjectResource> AddService<TProject>(IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(name: "http", isProxied: false)
+            .WithHttpHealthCheck("/readyz")
+            .WithPlatformDefaults();
+
+    // DCP gives a process 6 s after SIGTERM and stops the dashboard first; with the default 10 s OTLP export timeout
+    // a service would still be flushing telemetry to the gone dashboard when it is killed. Each service runs in the
+    // AppHost's environment (Development under script/server and the tests): with no launch profile, nothing else
+    // would tell it, and it would start as Production.
+    private static IResourceBuilder<ProjectResource> WithPlatformDefaults(this IResourceBuilder<ProjectResource> project) =>
+        project.WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
+            .WithEnvironment("DOTNET_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName);
+
+    private static IResourceBuilder<IResourceWithConnectionString>? Existing(IDistributedApplicationBuilder builder, string name) =>
+        string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)) ? null : builder.AddConnectionString(name);
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddDatabase(IResourceBuilder<IResourceWithConnectionString> server, string name) =>
+        server is IResourceBuilder<PostgresServerResource> own ? own.AddDatabase(name) : server.AddDatabase(name);
 }

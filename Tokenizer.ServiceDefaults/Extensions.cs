@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -29,7 +28,7 @@ public static class Extensions
 
     /// <summary>Tag for checks that belong to liveness.</summary>
     public const string LiveTag = "live";
-    /// <summary>Tag for checks that belong to readiness (MassTransit tags its bus check the same way).</summary>
+    /// <summary>Tag for checks of the platform's own that belong to readiness (MassTransit tags its bus check the same way).</summary>
     public const string ReadyTag = "ready";
 
     /// <summary>Adds telemetry, health checks, JSON metrics, service discovery and resilient HTTP clients.</summary>
@@ -68,8 +67,7 @@ public static class Extensions
                 .AddSource("MassTransit")
                 .AddSource(TokenizerTelemetry.MeterPrefix + "*")
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -98,9 +96,10 @@ public static class Extensions
 
         if (mapReadiness)
         {
+            // Every registered check, as in Aspire's template: the client integrations (Npgsql, Redis) add theirs untagged.
             app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
             {
-                Predicate = check => check.Tags.Contains(ReadyTag),
+                Predicate = check => !check.Tags.Contains(LiveTag),
                 ResponseWriter = HealthResponseWriter.WriteAsync,
             }).AllowAnonymous().DisableHttpMetrics();
         }

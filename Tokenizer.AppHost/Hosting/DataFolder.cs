@@ -1,81 +1,84 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Tokenizer.AppHost.Hosting;
 
 /// <summary>
-/// The AppHost's state on disk: one sub-folder per server, logs, the pid file, the ports of the last run (reused
-/// when still free so connection strings stay stable) and the generated credentials (0600, never printed).
+/// Where the servers the AppHost runs keep their state across runs: one folder per server and the credentials
+/// generated for them (<c>secrets.json</c>, mode 0600, never printed). Aspire's own <c>persist: true</c> parameters
+/// are rewritten outside Development and the existing databases would then refuse the new password, so the
+/// secrets live with the data they protect: delete the folder and both go together.
 /// </summary>
 public sealed class DataFolder
 {
-    private readonly object _gate = new();
-    private readonly string _secretsPath;
-    private readonly string _portsPath;
-    private readonly Dictionary<string, string> _secrets;
-    private readonly Dictionary<string, int> _ports;
+    private static readonly ConcurrentDictionary<IDistributedApplicationBuilder, DataFolder> Folders = new();
 
-    public DataFolder(string root)
+    private readonly Lock _gate = new();
+    private readonly string _secretsPath;
+
+    private DataFolder(string root)
     {
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(LogsDirectory);
         _secretsPath = Path.Combine(Root, "secrets.json");
-        _portsPath = Path.Combine(Root, "ports.json");
-        _secrets = Load<Dictionary<string, string>>(_secretsPath) ?? new(StringComparer.Ordinal);
-        _ports = Load<Dictionary<string, int>>(_portsPath) ?? new(StringComparer.Ordinal);
     }
 
     public string Root { get; }
 
-    public string LogsDirectory => Path.Combine(Root, "logs");
+    /// <summary>The data folder of this AppHost: <c>AppHost:DataDir</c> (<c>--data-dir</c>), else <c>.tokenizer/</c> at the repository root.</summary>
+    public static DataFolder For(IDistributedApplicationBuilder builder) => Folders.GetOrAdd(builder, b =>
+    {
+        var configured = b.Configuration["AppHost:DataDir"];
+        return new DataFolder(string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(b.AppHostDirectory, "..", ".tokenizer")
+            : configured);
+    });
 
-    public string LogPath(string resourceName) => Path.Combine(LogsDirectory, resourceName + ".log");
-
-    public string ResourceDirectory(string resourceName) => Path.Combine(Root, resourceName);
+    /// <summary>The folder of one server, created on first use.</summary>
+    public string ResourceDirectory(string resourceName)
+    {
+        var dir = Path.Combine(Root, resourceName);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
 
     /// <summary>A secret generated on first use and kept for every later run on this folder.</summary>
     public string GetOrCreateSecret(string key, Func<string>? factory = null)
     {
         lock (_gate)
         {
-            if (!_secrets.TryGetValue(key, out var value))
+            var secrets = File.Exists(_secretsPath)
+                ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(_secretsPath)) ?? []
+                : [];
+            if (!secrets.TryGetValue(key, out var value))
             {
+                // Hex only: no character any connection-string format treats specially.
                 value = factory?.Invoke() ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-                _secrets[key] = value;
-                WritePrivate(_secretsPath, JsonSerializer.Serialize(_secrets));
+                secrets[key] = value;
+                WritePrivate(_secretsPath, JsonSerializer.Serialize(secrets));
             }
 
             return value;
         }
     }
 
-    public int? GetSavedPort(string key)
-    {
-        lock (_gate)
-        {
-            return _ports.TryGetValue(key, out var port) ? port : null;
-        }
-    }
+    /// <summary>A secret of this folder as an Aspire parameter, so it is masked in the dashboard like any other.</summary>
+    public IResourceBuilder<ParameterResource> AddSecretParameter(IDistributedApplicationBuilder builder, string name) =>
+        builder.Configuration[$"Parameters:{name}"] is { Length: > 0 }
+            ? builder.AddParameter(name, secret: true)
+            : builder.AddParameter(name, () => GetOrCreateSecret(name), secret: true);
 
-    public void SavePort(string key, int port)
-    {
-        lock (_gate)
-        {
-            _ports[key] = port;
-            File.WriteAllText(_portsPath, JsonSerializer.Serialize(_ports));
-        }
-    }
-
+    /// <summary>Writes a file only its owner can read, atomically.</summary>
     public static void WritePrivate(string path, string contents)
     {
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, new FileStreamOptions
-               {
-                   Mode = FileMode.Create,
-                   Access = FileAccess.Write,
-                   UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-               }))
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(contents);
@@ -83,25 +86,5 @@ public sealed class DataFolder
 
         File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, path, overwrite: true);
-    }
-
-    private static T? Load<T>(string path) where T : class =>
-        File.Exists(path) ? JsonSerializer.Deserialize<T>(File.ReadAllText(path)) : null;
-
-    /// <summary>The folder holding Tokenizer.sln, walking up from the AppHost's base directory, then from the current directory.</summary>
-    public static string? FindRepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Tokenizer.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
     }
 }

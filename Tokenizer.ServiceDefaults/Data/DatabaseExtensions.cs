@@ -2,9 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Tokenizer.ServiceDefaults;
 using Tokenizer.ServiceDefaults.Data;
-using Tokenizer.ServiceDefaults.Health;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -12,21 +10,17 @@ namespace Microsoft.Extensions.Hosting;
 public static class DatabaseExtensions
 {
     /// <summary>
-    /// Registers an <see cref="NpgsqlDataSource"/> for <c>ConnectionStrings:{connectionName}</c>, a readiness check,
-    /// and the <see cref="DatabaseMigrator"/> for the SQL migrations embedded in <paramref name="migrationsAssembly"/>
-    /// (files named <c>Data/Migrations/NNNN_name.sql</c>).
+    /// Registers the <see cref="NpgsqlDataSource"/> for <c>ConnectionStrings:{connectionName}</c> through Aspire.Npgsql
+    /// (health check, tracing, metrics) and the <see cref="DatabaseMigrator"/> for the SQL migrations embedded in
+    /// <paramref name="migrationsAssembly"/> (files named <c>Data/Migrations/NNNN_name.sql</c>).
     /// </summary>
     public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string connectionName, Assembly migrationsAssembly)
         where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = ConnectionNames.Require(builder.Configuration, connectionName);
-        builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
-            .UseLoggerFactory(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
-            .Build());
+        builder.AddNpgsqlDataSource(connectionName);
         builder.Services.AddSingleton(sp => new DatabaseMigrator(
             sp.GetRequiredService<NpgsqlDataSource>(), migrationsAssembly,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DatabaseMigrator>>()));
-        builder.Services.AddHealthChecks().AddNpgsqlReadiness(connectionName);
         return builder;
     }
 

@@ -1,8 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 using Tokenizer.ServiceDefaults;
-using Tokenizer.ServiceDefaults.Health;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -47,30 +45,6 @@ public static class MessagingExtensions
     public static TBuilder AddTransactionalOutbox<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHostedService<Tokenizer.ServiceDefaults.Messaging.OutboxDispatcher>();
-        return builder;
-    }
-
-    /// <summary>
-    /// Adds a shared <see cref="IConnectionMultiplexer"/> for <c>ConnectionStrings:redis</c>. It connects in the
-    /// background and reconnects by itself; readiness reports while it cannot.
-    /// </summary>
-    public static TBuilder AddRedisClient<TBuilder>(this TBuilder builder, string connectionName = ConnectionNames.Redis)
-        where TBuilder : IHostApplicationBuilder
-    {
-        var options = ConfigurationOptions.Parse(ConnectionNames.Require(builder.Configuration, connectionName));
-        options.AbortOnConnectFail = false;
-        options.ClientName = builder.Environment.ApplicationName;
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        builder.Services.AddHealthChecks().AddRedisReadiness(connectionName);
-        return builder;
-    }
-
-    /// <summary>Adds a readiness check of the chain JSON-RPC endpoint at <c>ConnectionStrings:chain</c>.</summary>
-    public static TBuilder AddChainReadiness<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        var url = new Uri(ConnectionNames.Require(builder.Configuration, ConnectionNames.Chain));
-        builder.Services.AddProbeHttpClient(DependencyHealthChecks.ChainProbeClient, http => http.BaseAddress = url);
-        builder.Services.AddHealthChecks().AddChainReadiness();
         return builder;
     }
 }

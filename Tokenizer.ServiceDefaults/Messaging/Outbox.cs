@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 
@@ -12,6 +13,9 @@ public static class Outbox
 {
     internal const string Channel = "tokenizer_outbox";
 
+    /// <summary>The activity source of the outbox's publish spans.</summary>
+    internal static readonly ActivitySource ActivitySource = new(TokenizerTelemetry.MeterPrefix + "Outbox");
+
     /// <summary>Serializer settings shared by the writer and the dispatcher.</summary>
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
@@ -25,13 +29,19 @@ public static class Outbox
         var messageId = Guid.CreateVersion7();
         await using var command = new NpgsqlCommand(
             """
-            insert into outbox_messages (message_id, message_type, body) values (@id, @type, @body);
+            insert into outbox_messages (message_id, message_type, body, trace_parent) values (@id, @type, @body, @traceParent);
             select pg_notify(@channel, '');
             """, connection, transaction);
         command.Parameters.AddWithValue("id", messageId);
         command.Parameters.AddWithValue("type", TypeName(typeof(T)));
         command.Parameters.Add(new NpgsqlParameter("body", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, JsonOptions) });
         command.Parameters.AddWithValue("channel", Channel);
+        // The publish happens later on another task: the W3C trace context travels with the row, so the request
+        // that wrote it, the publish and every consumer show as one trace.
+        command.Parameters.Add(new NpgsqlParameter("traceParent", NpgsqlTypes.NpgsqlDbType.Text)
+        {
+            Value = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : DBNull.Value,
+        });
         await command.ExecuteNonQueryAsync(cancellationToken);
         return messageId;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -49,10 +50,10 @@ public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus b
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = new List<(long Sequence, Guid Id, string Type, string Body)>();
+        var rows = new List<(long Sequence, Guid Id, string Type, string Body, string? TraceParent)>();
         await using (var select = new NpgsqlCommand(
             """
-            select sequence, message_id, message_type, body::text from outbox_messages
+            select sequence, message_id, message_type, body::text, trace_parent from outbox_messages
             where dispatched_at is null and parked_at is null order by sequence limit @limit for update skip locked
             """, connection, transaction))
         {
@@ -60,7 +61,7 @@ public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus b
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
+                rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
         }
         if (rows.Count == 0)
@@ -79,6 +80,9 @@ public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus b
                 continue;
             }
             var message = JsonSerializer.Deserialize(row.Body, type, Outbox.JsonOptions)!;
+            ActivityContext.TryParse(row.TraceParent, null, out var parent);
+            using var activity = Outbox.ActivitySource.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer, parent);
+            activity?.SetTag("messaging.message.id", row.Id.ToString());
             try
             {
                 await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);

@@ -1,3 +1,4 @@
+using Tokenizer.ServiceDefaults;
 using Tokenizer.Gateway.Apis;
 using Tokenizer.Gateway.Security;
 
@@ -13,14 +14,14 @@ internal static class Extensions
             builder.Configuration["urls"] = builder.Configuration["Gateway:Url"] ?? "http://127.0.0.1:8080";
         }
 
-        builder.AddRedisClient();
+        builder.AddRedisClient(ConnectionNames.Redis);
         // Every route names its policy in configuration (anonymous, user or operator); anything else is refused.
         builder.AddDefaultAuthentication();
         builder.Services.AddOptions<GatewayLimitsOptions>().Bind(builder.Configuration.GetSection(GatewayLimitsOptions.Section));
         builder.Services.AddSingleton<RedisRateLimiter>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddConfigFilter<ServiceDiscoveryDestinationFilter>();
+            .AddServiceDiscoveryDestinationResolver();
         builder.Services.AddProbeHttpClient(PlatformReadinessApi.ProbeClient);
     }
 

@@ -1,45 +1,47 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Npgsql;
-using StackExchange.Redis;
 using Tokenizer.FunctionalTests.Infrastructure;
 
 namespace Tokenizer.FunctionalTests;
 
-/// <summary>The AppHost as a developer runs it: the real executable, a real Ctrl+C, and servers they already have.</summary>
+/// <summary>The AppHost as a developer runs it: the real executable, a real Ctrl+C, and what it says when it cannot start.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class AppHostProcessTests
 {
-    private const int SigInt = 2;
-
     [Fact]
     public async Task Ctrl_C_stops_the_whole_platform_and_leaves_no_process_behind()
     {
         var dataDir = TestRuns.CreateDataDirectory("ctrl-c");
-        var gatewayPort = FreePort();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(AppHostDll());
-        psi.ArgumentList.Add("--data-dir");
-        psi.ArgumentList.Add(dataDir);
-        psi.ArgumentList.Add("--gateway-port");
-        psi.ArgumentList.Add(gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        psi.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        using var apphost = Process.Start(psi)!;
-        var output = Task.WhenAll(apphost.StandardOutput.ReadToEndAsync(), apphost.StandardError.ReadToEndAsync());
+        await using var apphost = AppHostProcess.Start(dataDir);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = TimeSpan.FromSeconds(5) };
-            await WaitUntilReadyAsync(http, apphost);
-            var running = ProcessTable.WithDescendants([apphost.Id]);
-            running.Count.Should().BeGreaterThan(10, "the servers, the services and the gateway all run under the AppHost");
+            await apphost.WaitUntilReadyAsync(TimeSpan.FromSeconds(180));
+            var running = ProcessTable.WithDescendants([apphost.Id]).Where(ProcessTable.IsAlive).ToList();
+            var commandLines = running.Select(ProcessTable.CommandLine).ToList();
+            // DCP detaches from the AppHost, so it is found by the AppHost's pid on its command line instead.
+            var dcp = ProcessTable.All().Where(p => ProcessTable.CommandLine(p).Contains($"--monitor {apphost.Id}", StringComparison.Ordinal)).ToList();
+            dcp.Should().NotBeEmpty("DCP runs the resources");
+            var everything = ProcessTable.WithDescendants([.. running, .. dcp]).Where(ProcessTable.IsAlive).ToList();
+            var all = everything.Select(ProcessTable.CommandLine).ToList();
+            all.Should().Contain(c => c.Contains("postgres: checkpointer", StringComparison.Ordinal));
+            all.Should().Contain(c => c.Contains("beam.smp", StringComparison.Ordinal));
+            all.Should().Contain(c => c.Contains("Tokenizer.Gateway", StringComparison.Ordinal));
+            all.Should().Contain(c => c.Contains("Aspire.Dashboard", StringComparison.Ordinal));
+            commandLines.Should().NotBeEmpty();
 
-            ManagedProcess.Signal(apphost.Id, SigInt);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await apphost.WaitForExitAsync(timeout.Token);
+            apphost.Signal("INT");
+            var exitCode = await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-            apphost.ExitCode.Should().Be(0, string.Join(Environment.NewLine, await output));
-            running.Where(ProcessTable.IsAlive).Select(p => $"{p}: {ProcessTable.CommandLine(p)}")
+            exitCode.Should().Be(0, apphost.Output);
+            // DCP finishes stopping what it ran just after the AppHost returns.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (everything.Any(ProcessTable.IsAlive) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+
+            everything.Where(ProcessTable.IsAlive).Select(p => $"{p}: {ProcessTable.CommandLine(p)}")
                 .Should().BeEmpty("Ctrl+C stops everything the AppHost started");
             ProcessTable.All().Where(p => ProcessTable.CommandLine(p).Contains(dataDir, StringComparison.Ordinal))
                 .Select(p => $"{p}: {ProcessTable.CommandLine(p)}")
@@ -47,119 +49,57 @@ public sealed class AppHostProcessTests
         }
         finally
         {
-            if (!apphost.HasExited)
-            {
-                apphost.Kill(entireProcessTree: true);
-            }
             TestRuns.TryDelete(dataDir);
         }
     }
 
     [Fact]
-    public async Task Configured_servers_are_used_instead_of_started()
+    public async Task Help_lists_the_options_and_starts_nothing()
     {
-        var ownDir = TestRuns.CreateDataDirectory("servers");
-        var reuseDir = TestRuns.CreateDataDirectory("reuse");
-        await using var servers = Build(ownDir);
-        servers.Builder.AddPostgres(ResourceNames.Postgres);
-        servers.Builder.AddRedis(ResourceNames.Redis);
-        var own = servers.Start();
+        var (exitCode, output) = await AppHostProcess.RunAsync(TimeSpan.FromSeconds(60), null, "--help");
+
+        exitCode.Should().Be(0);
+        output.Should().Contain("--gateway-port").And.Contain("--data-dir").And.Contain("ConnectionStrings__postgres");
+        output.Should().NotContain("Distributed application starting", "help must not bring the platform up");
+    }
+
+    [Fact]
+    public async Task A_missing_prerequisite_is_named_with_its_install_command_and_nothing_starts()
+    {
+        var dataDir = TestRuns.CreateDataDirectory("prereq");
         try
         {
-            await own.StartAsync();
-            await own.WaitForResourceHealthyAsync(ResourceNames.Postgres, TimeSpan.FromSeconds(60));
-            await own.WaitForResourceHealthyAsync(ResourceNames.Redis, TimeSpan.FromSeconds(60));
+            var (exitCode, output) = await AppHostProcess.RunAsync(TimeSpan.FromSeconds(60), dataDir, "--Anvil:Path=/nonexistent/anvil");
 
-            // A second AppHost told where those servers are, as a developer with their own (or a managed) server would.
-            await using var reusing = Build(reuseDir,
-                ("ConnectionStrings:postgres", own.GetConnectionString(ResourceNames.Postgres)),
-                ("ConnectionStrings:redis", own.GetConnectionString(ResourceNames.Redis)));
-            var database = $"reuse_{Guid.NewGuid():N}";
-            reusing.Builder.AddPostgres(ResourceNames.Postgres).AddDatabase(database);
-            reusing.Builder.AddRedis(ResourceNames.Redis);
-            var app = reusing.Start();
-            await app.StartAsync();
-            await app.WaitForResourceHealthyAsync(database, TimeSpan.FromSeconds(60));
-            await app.WaitForResourceHealthyAsync(ResourceNames.Redis, TimeSpan.FromSeconds(60));
-
-            app.StartedProcessIds.Should().BeEmpty("nothing is started when every server is configured");
-            app.GetConnectionString(ResourceNames.Redis).Should().Be(own.GetConnectionString(ResourceNames.Redis));
-            // The database it was asked for now exists on the existing server, and the connection string reaches it.
-            await using (var connection = new NpgsqlConnection(app.GetConnectionString(database)))
-            {
-                await connection.OpenAsync();
-                connection.Database.Should().Be(database);
-            }
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(app.GetConnectionString(ResourceNames.Redis));
-            (await redis.GetDatabase().PingAsync()).Should().BeLessThan(TimeSpan.FromSeconds(5));
-            await app.StopAsync();
+            exitCode.Should().NotBe(0);
+            output.Should().Contain("/nonexistent/anvil").And.Contain("npm ci");
+            Directory.Exists(Path.Combine(dataDir, ResourceNames.Postgres, "base")).Should().BeFalse("nothing starts when a prerequisite is missing");
         }
         finally
         {
-            await own.StopAsync();
-            TestRuns.TryDelete(ownDir);
-            TestRuns.TryDelete(reuseDir);
+            TestRuns.TryDelete(dataDir);
         }
     }
 
-    private static Topology Build(string dataDir, params (string Key, string Value)[] settings) =>
-        new(DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-        {
-            DataDirectory = dataDir,
-            IgnoreEnvironmentVariables = true,
-            Output = TextWriter.Null,
-            Configuration = settings.ToDictionary(s => s.Key, s => (string?)s.Value),
-        }));
-
-    private sealed class Topology(IDistributedApplicationBuilder builder) : IAsyncDisposable
+    [Fact]
+    public async Task A_taken_gateway_port_is_named_and_nothing_starts()
     {
-        private DistributedApplication? _app;
-        public IDistributedApplicationBuilder Builder { get; } = builder;
-        public DistributedApplication Start() => _app = Builder.Build();
-        public async ValueTask DisposeAsync()
+        var dataDir = TestRuns.CreateDataDirectory("port");
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        try
         {
-            if (_app is not null)
-            {
-                await _app.DisposeAsync();
-            }
+            // The last --gateway-port wins, as with any configuration key given twice.
+            var (exitCode, output) = await AppHostProcess.RunAsync(TimeSpan.FromSeconds(60), dataDir, "--gateway-port", port);
+
+            exitCode.Should().NotBe(0);
+            output.Should().Contain($"port {port} is taken").And.Contain("--gateway-port");
+            Directory.Exists(Path.Combine(dataDir, ResourceNames.Postgres, "base")).Should().BeFalse();
         }
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient http, Process apphost)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < deadline && !apphost.HasExited)
+        finally
         {
-            try
-            {
-                using var response = await http.GetAsync("/readyz");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(250);
+            TestRuns.TryDelete(dataDir);
         }
-        throw new InvalidOperationException(apphost.HasExited ? $"The AppHost exited with {apphost.ExitCode}." : "The platform was not ready within 120 s.");
-    }
-
-    private static string AppHostDll()
-    {
-        var repo = DataFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("Tokenizer.sln not found above the test folder.");
-        var configuration = typeof(AppHostProcessTests).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-            .Cast<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;
-        return Path.Combine(repo, "Tokenizer.AppHost", "bin", configuration, "net10.0", "Tokenizer.AppHost.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

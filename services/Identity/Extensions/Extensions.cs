@@ -14,7 +14,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(ConnectionNames.IdentityDb, typeof(Extensions).Assembly);
-        builder.AddRedisClient();
+        builder.AddRedisClient(ConnectionNames.Redis);
         builder.AddServiceBus(ConnectionNames.Services.Identity);
         builder.AddTransactionalOutbox();
 

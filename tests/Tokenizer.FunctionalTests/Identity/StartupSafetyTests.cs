@@ -28,7 +28,7 @@ public sealed class StartupSafetyTests(PlatformFixture platform)
 
     private async Task<(int ExitCode, string Output)> RunIdentityAsync(string environment, params (string Name, string Value)[] settings)
     {
-        var root = DataFolder.FindRepositoryRoot()!;
+        var root = TestRuns.RepositoryRoot();
         var dll = new[] { "Debug", "Release" }
             .Select(c => Path.Combine(root, "services", "Identity", "bin", c, "net10.0", "Tokenizer.Identity.dll"))
             .Where(File.Exists)

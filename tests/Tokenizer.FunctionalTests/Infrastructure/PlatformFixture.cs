@@ -1,5 +1,7 @@
-using System.Diagnostics;
-using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Tokenizer.FunctionalTests.Infrastructure;
 
@@ -10,17 +12,20 @@ public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 }
 
 /// <summary>
-/// The whole platform, started once per test run through <see cref="TokenizerTopology.Configure"/> (the AppHost's
-/// own topology) in a temporary data folder, on free ports, the gateway included. Ready when the gateway's
-/// /readyz answers 200; otherwise start-up fails with each unhealthy resource's state and log tail.
+/// The whole platform, started once per test run from the AppHost itself through Aspire.Hosting.Testing, in a
+/// temporary data folder, with the gateway on a free port. Ready when the gateway is healthy (its /readyz answers
+/// 200 once all four services are ready); otherwise start-up fails with every resource's state and log tail.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
 
-    private DistributedApplication? _app;
+    private readonly Dictionary<string, string> _connectionStrings = new(StringComparer.Ordinal);
+    private AspirePlatform? _platform;
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The platform is not started.");
+    public DistributedApplication App => Platform.App;
+
+    public AspirePlatform Platform => _platform ?? throw new InvalidOperationException("The platform is not started.");
 
     public string DataDirectory { get; private set; } = "";
 
@@ -29,42 +34,37 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>A client whose BaseAddress is the gateway.</summary>
     public HttpClient Gateway { get; private set; } = null!;
 
-    public string ChainRpcUrl => App.GetConnectionString(ResourceNames.Chain);
+    public string ChainRpcUrl => GetConnectionString(ResourceNames.Chain);
 
-    public string RedisConnectionString => App.GetConnectionString(ResourceNames.Redis);
+    public string RedisConnectionString => GetConnectionString(ResourceNames.Redis);
 
-    public string RabbitMqConnectionString => App.GetConnectionString(ResourceNames.RabbitMq);
+    public string RabbitMqConnectionString => GetConnectionString(ResourceNames.RabbitMq);
 
-    public string IdentityDbConnectionString => App.GetConnectionString(ResourceNames.IdentityDb);
+    public string IdentityDbConnectionString => GetConnectionString(ResourceNames.IdentityDb);
 
-    public string TokenAdminDbConnectionString => App.GetConnectionString(ResourceNames.TokenAdminDb);
+    public string TokenAdminDbConnectionString => GetConnectionString(ResourceNames.TokenAdminDb);
 
-    public string LedgerDataDbConnectionString => App.GetConnectionString(ResourceNames.LedgerDataDb);
+    public string LedgerDataDbConnectionString => GetConnectionString(ResourceNames.LedgerDataDb);
 
-    public string MonitorDbConnectionString => App.GetConnectionString(ResourceNames.MonitorDb);
+    public string MonitorDbConnectionString => GetConnectionString(ResourceNames.MonitorDb);
 
-    /// <summary>Any resource's connection string by resource name (see <see cref="ResourceNames"/>).</summary>
-    public string GetConnectionString(string resourceName) => App.GetConnectionString(resourceName);
+    /// <summary>Any server's connection string by resource name (see <see cref="ResourceNames"/>).</summary>
+    public string GetConnectionString(string resourceName) => _connectionStrings[resourceName];
 
     /// <summary>A service's own address, for tests that must bypass the gateway.</summary>
-    public Uri GetServiceUrl(string resourceName) => App.GetEndpoint(resourceName);
-
-    public IReadOnlyList<ResourceSnapshot> ResourceStates => App.Snapshots;
+    public Uri GetServiceUrl(string resourceName) => App.GetEndpoint(resourceName, "http");
 
     public async Task InitializeAsync()
     {
         DataDirectory = TestRuns.CreateDataDirectory("platform");
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-        {
-            DataDirectory = DataDirectory,
-            IgnoreEnvironmentVariables = true,
-            Output = TextWriter.Null, // the state log is in <data>/logs/apphost.log
-        });
-        TokenizerTopology.Configure(builder, new TopologyOptions { GatewayPort = 0 });
-        _app = builder.Build();
+        _platform = await AspirePlatform.StartAsync(DataDirectory);
         try
         {
-            await _app.StartAsync();
+            await Platform.WaitForHealthyAsync(ResourceNames.Gateway, ReadyTimeout);
+            foreach (var name in new[] { ResourceNames.IdentityDb, ResourceNames.TokenAdminDb, ResourceNames.LedgerDataDb, ResourceNames.MonitorDb, ResourceNames.Redis, ResourceNames.RabbitMq, ResourceNames.Chain })
+            {
+                _connectionStrings[name] = await App.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"{name} has no connection string.");
+            }
         }
         catch
         {
@@ -72,60 +72,17 @@ public sealed class PlatformFixture : IAsyncLifetime
             throw;
         }
 
-        GatewayUrl = _app.GetEndpoint(ResourceNames.Gateway);
+        GatewayUrl = App.GetEndpoint(ResourceNames.Gateway, "http");
         Gateway = new HttpClient { BaseAddress = GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync();
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var probe = new HttpClient { BaseAddress = GatewayUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var clock = Stopwatch.StartNew();
-        HttpStatusCode? last = null;
-        while (clock.Elapsed < ReadyTimeout)
-        {
-            var gateway = App.GetResource(ResourceNames.Gateway).Snapshot;
-            if (gateway.State is ResourceState.Exited or ResourceState.FailedToStart)
-            {
-                break;
-            }
-
-            try
-            {
-                using var response = await probe.GetAsync("/readyz");
-                last = response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    // The AppHost's own poll may lag the gateway's answer by a beat; tests read its states too.
-                    foreach (var resource in App.Resources)
-                    {
-                        await App.WaitForResourceHealthyAsync(resource.Name, TimeSpan.FromSeconds(15));
-                    }
-
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(250);
-        }
-
-        var report = TestRuns.DescribeFailure(App);
-        await DisposeAsync();
-        throw new InvalidOperationException(
-            $"The platform was not ready within {ReadyTimeout.TotalSeconds:0}s (gateway /readyz: {last?.ToString() ?? "no answer"}).{Environment.NewLine}{report}");
     }
 
     public async Task DisposeAsync()
     {
         Gateway?.Dispose();
-        if (_app is not null)
+        if (_platform is not null)
         {
-            await _app.DisposeAsync();
-            _app = null;
+            await _platform.DisposeAsync();
+            _platform = null;
         }
 
         if (DataDirectory.Length > 0)

@@ -21,7 +21,7 @@ public sealed class MigrationTests(PlatformFixture platform)
         await Migrator(dataSource).MigrateAsync(CancellationToken.None); // a restart: nothing left to do
 
         var applied = await QueryStrings(dataSource, "select id from schema_migrations order by applied_at, id");
-        applied.Should().Equal("0000_platform_outbox", "0001_widgets", "0002_widget_names_unique");
+        applied.Should().Equal("0000_platform_outbox", "0000_platform_outbox_trace", "0001_widgets", "0002_widget_names_unique");
         (await QueryStrings(dataSource, "select to_regclass('outbox_messages')::text")).Should().Equal("outbox_messages");
         (await QueryStrings(dataSource, "select to_regclass('widgets')::text")).Should().Equal("widgets");
     }
@@ -36,7 +36,8 @@ public sealed class MigrationTests(PlatformFixture platform)
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Migrator(dataSource).MigrateAsync(CancellationToken.None))));
 
         var count = await QueryStrings(dataSource, "select count(*)::text from schema_migrations");
-        count.Should().Equal("3");
+        count.Should().ContainSingle().Which.Should().Be(
+            Migrator(dataSource).Migrations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "each migration is recorded once");
     }
 
     [Fact]
