@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Tokenizer.Chain.Tests.Support;
 
-namespace Tokenizer.Chain.Tests.Vectors;
+namespace Tokenizer.Chain.Tests.CrossChecks;
 
 /// <summary>Byte-identical agreement with ethers v6 on the committed vectors and on a freshly generated set.</summary>
 public class EthersVectorTests(ITestOutputHelper output)
