@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Tokenizer.Chain benchmarks (BenchmarkDotNet, short in-process job) beside Nethereum 6.1, the ethers v6
 # signing benchmark, and pipelined transfers to a private anvil, in one go; prints ops/s and the same-run ratios,
-# and writes bench/RESULTS.md. Takes about three minutes.
+# and writes bench/RESULTS.md. Takes about a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(mktemp -d)"
