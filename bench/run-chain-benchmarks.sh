@@ -67,7 +67,7 @@ summary=$(cat <<TXT
 
 | $transfers pipelined ERC-20 transfers to anvil, first signature to last receipt | tx/s (median of 5) | range |
 |---|---:|---:|
-| C# through the durable sender (estimate, fees, stored before broadcast) | $durable | $(range PipelineDurableSender pipeline.txt) |
+| C# through the durable sender (estimate, fees, stored before broadcast; in-memory store here) | $durable | $(range PipelineDurableSender pipeline.txt) |
 | C# signed offline, raw sends | $raw | $(range PipelineOursRaw pipeline.txt) |
 | Nethereum 6.1 signed offline, raw sends | $ne_raw | $(range PipelineNethereumRaw pipeline.txt) |
 | **ratio C# raw / Nethereum raw (same run)** | **$(ratio "$raw" "$ne_raw")×** | |
