@@ -18,10 +18,24 @@ var config = ManualConfig.Create(DefaultConfig.Instance)
 
 if (args.Contains("--sanity"))
 {
-    // Quick correctness check without BenchmarkDotNet: the benchmarked code paths really decode and sign.
+    // Quick correctness check without BenchmarkDotNet: the benchmarked code paths really decode and sign, and
+    // Nethereum's paths produce the same bytes and values as ours, so the ratios compare like with like.
     var logs = new LogDecodingBenchmarks();
     logs.Setup();
-    Console.WriteLine($"fast={logs.DecodeTransferFast()} generic={logs.DecodeTransferGeneric()}");
+    var (fast, generic, nethereum) = (logs.DecodeTransferFast(), logs.DecodeTransferGeneric(), logs.DecodeTransferNethereum());
+    Console.WriteLine($"fast={fast} generic={generic} nethereum={nethereum}");
+    var ours = new SigningBenchmarks().SignEip1559();
+    var theirs = new SigningBenchmarks().SignEip1559Nethereum();
+    Console.WriteLine($"same signed bytes: {Tokenizer.Chain.Serialization.Hex.Encode(ours) == "0x" + theirs}");
+    if (fast != nethereum || Tokenizer.Chain.Serialization.Hex.Encode(ours) != "0x" + theirs) Environment.Exit(1);
+    return;
+}
+
+if (Array.IndexOf(args, "--pipeline") is var at and >= 0)
+{
+    // Needs a running anvil: bench/run-chain-benchmarks.sh starts one and passes its URL.
+    var transfers = args.Length > at + 2 ? int.Parse(args[at + 2], CultureInfo.InvariantCulture) : 200;
+    await PipelineBenchmark.RunAsync(new Uri(args[at + 1]), transfers, rounds: 5);
     return;
 }
 

@@ -1,7 +1,7 @@
 namespace Tokenizer.Contracts.Tests;
 
 [Collection(AnvilCollection.Name)]
-public sealed class Erc721Tests(AnvilFixture chain)
+public sealed class Erc721Tests(ContractsFixture chain)
 {
     private ContractTransactionSender Admin => chain.SenderFor(chain.Admin);
     private ContractTransactionSender Alice => chain.SenderFor(chain.Alice);

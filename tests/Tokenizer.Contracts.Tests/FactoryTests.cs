@@ -3,7 +3,7 @@ using Tokenizer.Chain.Rpc;
 namespace Tokenizer.Contracts.Tests;
 
 [Collection(AnvilCollection.Name)]
-public sealed class FactoryTests(AnvilFixture chain)
+public sealed class FactoryTests(ContractsFixture chain)
 {
     private ContractTransactionSender Admin => chain.SenderFor(chain.Admin);
 

@@ -1,7 +1,7 @@
 namespace Tokenizer.Contracts.Tests;
 
 [Collection(AnvilCollection.Name)]
-public sealed class MetadataTests(AnvilFixture chain)
+public sealed class MetadataTests(ContractsFixture chain)
 {
     private ContractTransactionSender Admin => chain.SenderFor(chain.Admin);
 

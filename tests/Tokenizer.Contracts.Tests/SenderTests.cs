@@ -4,7 +4,7 @@ using Tokenizer.Chain.Rpc;
 namespace Tokenizer.Contracts.Tests;
 
 [Collection(AnvilCollection.Name)]
-public sealed class SenderTests(AnvilFixture chain)
+public sealed class SenderTests(ContractsFixture chain)
 {
     private ContractTransactionSender Admin => chain.SenderFor(chain.Admin);
     private static Hash32 NewCommand() => CommandIds.ForMintOrBurn(Guid.NewGuid().ToString());
@@ -45,7 +45,7 @@ public sealed class SenderTests(AnvilFixture chain)
     public async Task The_signed_bytes_are_stored_before_broadcast_and_fees_follow_the_base_fee()
     {
         var store = new InMemoryNonceStore();
-        var sender = new ContractTransactionSender(chain.Rpc, new NonceManager(chain.Rpc, store), chain.Bob, AnvilFixture.ChainId,
+        var sender = new ContractTransactionSender(chain.Rpc, new NonceManager(chain.Rpc, store), chain.Bob, ContractsFixture.ChainId,
             new ContractTransactionSenderOptions { PriorityFeePerGas = 3_000_000_000, MaxPriorityFeePerGas = 2_000_000_000, BaseFeeMultiplier = 1.5m });
         var token = await chain.NewErc20Async();
         await Admin.SendAndWaitAsync(token.Mint(NewCommand(), chain.Bob.Address, 10));
@@ -66,7 +66,7 @@ public sealed class SenderTests(AnvilFixture chain)
     public async Task A_base_fee_above_the_cap_or_a_wrong_chain_stops_before_signing()
     {
         var token = await chain.NewErc20Async();
-        var capped = new ContractTransactionSender(chain.Rpc, chain.Nonces, chain.Admin, AnvilFixture.ChainId,
+        var capped = new ContractTransactionSender(chain.Rpc, chain.Nonces, chain.Admin, ContractsFixture.ChainId,
             new ContractTransactionSenderOptions { MaxFeePerGas = 1 });
         await FluentActions.Awaiting(() => capped.SendAsync(token.Pause())).Should().ThrowAsync<FeeCapExceededException>();
 
@@ -77,7 +77,7 @@ public sealed class SenderTests(AnvilFixture chain)
 }
 
 [Collection(AnvilCollection.Name)]
-public sealed class BindingTests(AnvilFixture chain)
+public sealed class BindingTests(ContractsFixture chain)
 {
     [Fact]
     public void Every_error_of_the_three_abis_has_a_name_constant_and_decodes()

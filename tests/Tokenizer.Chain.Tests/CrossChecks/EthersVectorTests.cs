@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Tokenizer.Chain.Tests.Support;
 
-namespace Tokenizer.Chain.Tests.Vectors;
+namespace Tokenizer.Chain.Tests.CrossChecks;
 
-/// <summary>Byte-identical agreement with ethers v6 on the committed vectors and on a freshly generated set.</summary>
+/// <summary>Byte-identical agreement with ethers v6 on the committed vectors and on a freshly generated set (there with Nethereum too).</summary>
 public class EthersVectorTests(ITestOutputHelper output)
 {
     private static readonly string Dir = VectorFiles.CommittedDirectory;
@@ -19,7 +19,7 @@ public class EthersVectorTests(ITestOutputHelper output)
     [Fact] public void The_platform_contract_abis_load_with_the_selectors_and_topics_ethers_computes() => VectorChecks.ContractAbis(Dir).Should().BeGreaterThan(200);
 
     [Fact]
-    public async Task Freshly_generated_vectors_from_a_random_seed_match()
+    public async Task Freshly_generated_vectors_from_a_random_seed_match_ours_and_nethereum()
     {
         // Node is a prerequisite of the repository (script/bootstrap refuses to run without it), so its absence fails.
         var node = FindNode() ?? throw new InvalidOperationException("`node` is not on PATH: the live ethers cross-check cannot run. Run script/bootstrap.");
@@ -40,7 +40,8 @@ public class EthersVectorTests(ITestOutputHelper output)
             await process.WaitForExitAsync(timeout.Token);
             process.ExitCode.Should().Be(0, "generate.mjs failed: {0}", await stderr);
             var checkedCases = VectorChecks.All(outDir);
-            output.WriteLine($"seed {seed}: {checkedCases} freshly generated cases agree with ethers");
+            NethereumVectorChecks.All(outDir).Should().Be(checkedCases);
+            output.WriteLine($"seed {seed}: {checkedCases} freshly generated cases: ethers, ours and Nethereum agree");
             checkedCases.Should().BeGreaterThan(300);
         }
         finally

@@ -6,7 +6,7 @@ using Tokenizer.Chain.Serialization;
 using Tokenizer.Chain.Tests.Support;
 using Tokenizer.Chain.Transactions;
 
-namespace Tokenizer.Chain.Tests.Vectors;
+namespace Tokenizer.Chain.Tests.CrossChecks;
 
 /// <summary>Checks one directory of ethers-generated vectors; each method returns the number of cases it checked.</summary>
 public static class VectorChecks
@@ -176,7 +176,7 @@ public static class VectorChecks
     {
         var path = Path.Combine(dir, "contract-abis.json");
         if (!File.Exists(path)) return 0;
-        var artifacts = Path.Combine(Rpc.AnvilFixture.RepoRoot(), "contracts", "artifacts");
+        var artifacts = RepoPaths.Artifacts;
         var n = 0;
         foreach (var contract in VectorFiles.Load(dir, "contract-abis.json").EnumerateObject())
         {

@@ -1,0 +1,7 @@
+namespace Tokenizer.Contracts.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class AnvilCollection : ICollectionFixture<ContractsFixture>
+{
+    public const string Name = "anvil";
+}
