@@ -88,7 +88,8 @@ public sealed class JsonMetricsCollector : IDisposable
                 {
                     // Observable instruments report their current value(s) on each collection: keep the latest round.
                     var round = Stopwatch.GetTimestamp() / Stopwatch.Frequency;
-                    if (round != _observedRound) { _observedRound = round; _observedSum = 0; }
+                    if (round != _observedRound)
+                    { _observedRound = round; _observedSum = 0; }
                     _observedSum += value;
                     _last = _observedSum;
                     return;
@@ -96,8 +97,15 @@ public sealed class JsonMetricsCollector : IDisposable
                 _count++;
                 _sum += value;
                 _last = value;
-                if (value < _min) _min = value;
-                if (value > _max) _max = value;
+                if (value < _min)
+                {
+                    _min = value;
+                }
+
+                if (value > _max)
+                {
+                    _max = value;
+                }
             }
         }
 

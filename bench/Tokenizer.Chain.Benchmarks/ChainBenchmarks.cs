@@ -1,9 +1,9 @@
 using System.Numerics;
 using BenchmarkDotNet.Attributes;
 using Nethereum.Contracts;
+using Nethereum.Model;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
-using Nethereum.Model;
 using Tokenizer.Chain.Abi;
 using Tokenizer.Chain.Crypto;
 using Tokenizer.Chain.Primitives;
@@ -87,7 +87,13 @@ public class LogDecodingBenchmarks
     {
         BigInteger sum = 0;
         for (var i = 0; i < Logs; i++)
-            if (Erc20Transfer.TryDecode(_topics[i], _data[i], out var t)) sum += t.Value.IsZero ? 0 : 1;
+        {
+            if (Erc20Transfer.TryDecode(_topics[i], _data[i], out var t))
+            {
+                sum += t.Value.IsZero ? 0 : 1;
+            }
+        }
+
         return sum;
     }
 
@@ -95,7 +101,11 @@ public class LogDecodingBenchmarks
     public int DecodeTransferGeneric()
     {
         var n = 0;
-        for (var i = 0; i < Logs; i++) n += Erc20Transfer.Event.Decode(_topics[i], _data[i]).Values.Length;
+        for (var i = 0; i < Logs; i++)
+        {
+            n += Erc20Transfer.Event.Decode(_topics[i], _data[i]).Values.Length;
+        }
+
         return n;
     }
 
@@ -103,7 +113,11 @@ public class LogDecodingBenchmarks
     public BigInteger DecodeTransferNethereum()
     {
         BigInteger sum = 0;
-        for (var i = 0; i < Logs; i++) sum += _nethereumLogs[i].DecodeEvent<NethereumTransferEvent>().Event.Value.IsZero ? 0 : 1;
+        for (var i = 0; i < Logs; i++)
+        {
+            sum += _nethereumLogs[i].DecodeEvent<NethereumTransferEvent>().Event.Value.IsZero ? 0 : 1;
+        }
+
         return sum;
     }
 }

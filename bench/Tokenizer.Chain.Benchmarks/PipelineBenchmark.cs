@@ -61,7 +61,9 @@ public static class PipelineBenchmark
         var raw = EthKey.FromHex(DevKeys[2]);
         var nethereum = DevKeys[3];
         foreach (var holder in new[] { durable.Address, raw.Address, EthKey.FromHex(nethereum).Address })
+        {
             await platform.SendAndWaitAsync(token.Mint(CommandIds.ForMintOrBurn(Guid.NewGuid().ToString()), holder, 1_000_000_000));
+        }
 
         var durableSender = new ContractTransactionSender(rpc, new NonceManager(rpc, new InMemoryNonceStore()), durable, chainId, options);
         var web3 = new Web3(endpoint.ToString());
@@ -84,8 +86,15 @@ public static class PipelineBenchmark
                 await run(n, recipient);
                 watch.Stop();
                 var received = await token.BalanceOfAsync(recipient);
-                if (received != n) throw new InvalidOperationException($"{name}: the recipient got {received}, expected {n}.");
-                if (round > 0) results[name].Add(n / watch.Elapsed.TotalSeconds);
+                if (received != n)
+                {
+                    throw new InvalidOperationException($"{name}: the recipient got {received}, expected {n}.");
+                }
+
+                if (round > 0)
+                {
+                    results[name].Add(n / watch.Elapsed.TotalSeconds);
+                }
             }
         }
 
@@ -101,7 +110,10 @@ public static class PipelineBenchmark
     {
         var sent = await PipelinedAsync(Enumerable.Range(0, n).ToArray(), _ => sender.SendAsync(token.Transfer(to, 1)));
         var receipts = await Task.WhenAll(sent.Select(s => sender.WaitForReceiptAsync(s)));
-        if (receipts.Any(r => !r.Receipt.Succeeded)) throw new InvalidOperationException("A durable-sender transfer failed.");
+        if (receipts.Any(r => !r.Receipt.Succeeded))
+        {
+            throw new InvalidOperationException("A durable-sender transfer failed.");
+        }
     }
 
     private static async Task OursRawAsync(EthRpcClient rpc, TokenizerErc20Contract token, EthKey key, ulong chainId, Address to, int n)
@@ -114,13 +126,21 @@ public static class PipelineBenchmark
             var call = token.Transfer(to, 1);
             signed[i] = new Eip1559Transaction
             {
-                ChainId = chainId, Nonce = nonce + (ulong)i, MaxPriorityFeePerGas = tip, MaxFeePerGas = maxFee,
-                GasLimit = GasLimit, To = call.To, Data = call.Data,
+                ChainId = chainId,
+                Nonce = nonce + (ulong)i,
+                MaxPriorityFeePerGas = tip,
+                MaxFeePerGas = maxFee,
+                GasLimit = GasLimit,
+                To = call.To,
+                Data = call.Data,
             }.Sign(key);
         }
         await PipelinedAsync(signed, s => rpc.SendRawTransactionAsync(s));
         var receipts = await Task.WhenAll(signed.Select(s => rpc.WaitForReceiptAsync(s.Hash, ReceiptTimeout, PollInterval)));
-        if (receipts.Any(r => r is not { Succeeded: true })) throw new InvalidOperationException("A raw transfer failed.");
+        if (receipts.Any(r => r is not { Succeeded: true }))
+        {
+            throw new InvalidOperationException("A raw transfer failed.");
+        }
     }
 
     private static async Task NethereumRawAsync(Web3 web3, Address token, string privateKey, ulong chainId, Address to, int n)
@@ -140,7 +160,10 @@ public static class PipelineBenchmark
         }
         var hashes = await PipelinedAsync(raw, r => web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(r));
         var receipts = await Task.WhenAll(hashes.Select(h => polling.PollForReceiptAsync(h)));
-        if (receipts.Any(r => r.Status.Value != 1)) throw new InvalidOperationException("A Nethereum transfer failed.");
+        if (receipts.Any(r => r.Status.Value != 1))
+        {
+            throw new InvalidOperationException("A Nethereum transfer failed.");
+        }
     }
 
     /// <summary>Starts the sends in order with at most <see cref="Window"/> unanswered at a time.</summary>
@@ -154,7 +177,8 @@ public static class PipelineBenchmark
             var item = items[i];
             tasks[i] = Task.Run(async () =>
             {
-                try { return await send(item); }
+                try
+                { return await send(item); }
                 finally { window.Release(); }
             });
         }

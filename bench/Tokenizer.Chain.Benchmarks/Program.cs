@@ -27,7 +27,11 @@ if (args.Contains("--sanity"))
     var ours = new SigningBenchmarks().SignEip1559();
     var theirs = new SigningBenchmarks().SignEip1559Nethereum();
     Console.WriteLine($"same signed bytes: {Tokenizer.Chain.Serialization.Hex.Encode(ours) == "0x" + theirs}");
-    if (fast != nethereum || Tokenizer.Chain.Serialization.Hex.Encode(ours) != "0x" + theirs) Environment.Exit(1);
+    if (fast != nethereum || Tokenizer.Chain.Serialization.Hex.Encode(ours) != "0x" + theirs)
+    {
+        Environment.Exit(1);
+    }
+
     return;
 }
 
@@ -41,11 +45,17 @@ if (Array.IndexOf(args, "--pipeline") is var at and >= 0)
 
 var summaries = BenchmarkRunner.Run([typeof(SigningBenchmarks), typeof(LogDecodingBenchmarks), typeof(KeccakBenchmarks)], config, args);
 foreach (var summary in summaries)
+{
     foreach (var report in summary.Reports)
     {
-        if (report.ResultStatistics is not { } stats) continue;
+        if (report.ResultStatistics is not { } stats)
+        {
+            continue;
+        }
+
         var opsPerSecond = 1e9 / stats.Mean;
         var allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT\t{report.BenchmarkCase.Descriptor.WorkloadMethod.Name}\t{opsPerSecond:F0}\t{stats.Mean:F1}\t{allocated}"));
     }
+}

@@ -23,7 +23,9 @@ var signUp = await Json(await http.PostAsJsonAsync("/auth/signup", new { email, 
 var userId = signUp["user"]!["id"]!.GetValue<string>();
 var operatorToken = (await Json(await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
 {
-    ["grant_type"] = "client_credentials", ["client_id"] = "tokenizer-operator", ["client_secret"] = "dev-operator-secret",
+    ["grant_type"] = "client_credentials",
+    ["client_id"] = "tokenizer-operator",
+    ["client_secret"] = "dev-operator-secret",
 }))))["access_token"]!.GetValue<string>();
 await Json(await Send(HttpMethod.Put, $"/api/admin/users/{userId}/role", operatorToken, new { role = "operator" }));
 var jwt = (await Json(await http.PostAsJsonAsync("/auth/signin", new { email, password = "bench password 1" })))["token"]!.GetValue<string>();

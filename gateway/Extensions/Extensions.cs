@@ -1,6 +1,6 @@
-using Tokenizer.ServiceDefaults;
 using Tokenizer.Gateway.Apis;
 using Tokenizer.Gateway.Security;
+using Tokenizer.ServiceDefaults;
 
 namespace Tokenizer.Gateway.Extensions;
 

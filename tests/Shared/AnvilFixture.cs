@@ -45,7 +45,7 @@ public sealed class AnvilFixture : IAsyncLifetime
     public Uri Endpoint { get; private set; } = null!;
     public string RpcUrl => Endpoint.ToString().TrimEnd('/');
     public EthRpcClient Rpc { get; private set; } = null!;
-    public string AnvilOutput { get { lock (_output) return _output.ToString(); } }
+    public string AnvilOutput { get { lock (_output) { return _output.ToString(); } } }
 
     public static string AnvilPath => Path.Combine(RepoPaths.Root, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
     public static string CastPath => Path.Combine(RepoPaths.Root, "node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
@@ -79,7 +79,11 @@ public sealed class AnvilFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        if (!File.Exists(AnvilPath)) throw new FileNotFoundException("anvil is not installed (npm ci at the repo root).", AnvilPath);
+        if (!File.Exists(AnvilPath))
+        {
+            throw new FileNotFoundException("anvil is not installed (npm ci at the repo root).", AnvilPath);
+        }
+
         var port = FreePort();
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -89,10 +93,14 @@ public sealed class AnvilFixture : IAsyncLifetime
         };
         string[] args = ["-c", Watchdog, AnvilPath, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
             "--chain-id", ChainId.ToString(CultureInfo.InvariantCulture), "--accounts", DevAccounts.Length.ToString(CultureInfo.InvariantCulture)];
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start anvil.");
-        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -103,10 +111,18 @@ public sealed class AnvilFixture : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"anvil exited: {AnvilOutput}");
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"anvil exited: {AnvilOutput}");
+            }
+
             try
             {
-                if (await Rpc.WithTimeout(TimeSpan.FromSeconds(1)).GetChainIdAsync() != ChainId) throw new InvalidOperationException("anvil is on the wrong chain.");
+                if (await Rpc.WithTimeout(TimeSpan.FromSeconds(1)).GetChainIdAsync() != ChainId)
+                {
+                    throw new InvalidOperationException("anvil is on the wrong chain.");
+                }
+
                 break;
             }
             catch (RpcTransportException) when (DateTime.UtcNow < deadline)
@@ -116,13 +132,22 @@ public sealed class AnvilFixture : IAsyncLifetime
         }
         // The dev keys must be the ones anvil prints (and funds).
         var outputDeadline = DateTime.UtcNow.AddSeconds(5);
-        while (!AnvilOutput.Contains("Listening on", StringComparison.Ordinal) && DateTime.UtcNow < outputDeadline) await Task.Delay(50);
+        while (!AnvilOutput.Contains("Listening on", StringComparison.Ordinal) && DateTime.UtcNow < outputDeadline)
+        {
+            await Task.Delay(50);
+        }
+
         foreach (var (key, address) in DevAccounts)
         {
             if (!AnvilOutput.Contains(key, StringComparison.Ordinal) || !AnvilOutput.Contains(address, StringComparison.Ordinal))
+            {
                 throw new InvalidOperationException($"anvil's output does not list dev account {address}.");
+            }
+
             if (EthKey.FromHex(key).Address != Address.Parse(address))
+            {
                 throw new InvalidOperationException($"Key for {address} derives another address.");
+            }
         }
     }
 
@@ -135,7 +160,11 @@ public sealed class AnvilFixture : IAsyncLifetime
 
     private void Kill()
     {
-        if (_process is null) return;
+        if (_process is null)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)

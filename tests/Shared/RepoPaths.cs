@@ -10,7 +10,13 @@ public static class RepoPaths
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Tokenizer.sln"))) return dir.FullName;
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Tokenizer.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
         throw new DirectoryNotFoundException("Tokenizer.sln not found above the test binaries.");
     }
 }

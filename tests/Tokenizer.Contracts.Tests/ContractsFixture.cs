@@ -56,11 +56,14 @@ public sealed class ContractsFixture : IAsyncLifetime
         lock (_senders)
         {
             if (!_senders.TryGetValue(key.Address, out var sender))
+            {
                 _senders[key.Address] = sender = new ContractTransactionSender(Rpc, Nonces, key, ChainId, new ContractTransactionSenderOptions
                 {
                     ReceiptPollInterval = TimeSpan.FromMilliseconds(50),
                     ReceiptTimeout = TimeSpan.FromSeconds(30),
                 });
+            }
+
             return sender;
         }
     }
@@ -85,13 +88,21 @@ public sealed class ContractsFixture : IAsyncLifetime
     public async Task<string> CastAsync(params string[] args)
     {
         var start = new ProcessStartInfo(AnvilFixture.CastPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"cast {string.Join(' ', args)} failed: {await stderr}");
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"cast {string.Join(' ', args)} failed: {await stderr}");
+        }
+
         return (await stdout).Trim();
     }
 }

@@ -202,7 +202,10 @@ public sealed class Erc20Tests(ContractsFixture chain)
             (await chain.CastAsync(["call", token.Address.ToString(), signature, .. args, "--rpc-url", chain.RpcUrl])).Split(' ')[0];
 
         foreach (var holder in new[] { chain.Alice.Address, chain.Bob.Address, chain.Mallory.Address })
+        {
             (await Cast("balanceOf(address)(uint256)", holder.ToString())).Should().Be((await token.BalanceOfAsync(holder)).ToString());
+        }
+
         (await Cast("totalSupply()(uint256)")).Should().Be("123456789000000000000042").And.Be((await token.TotalSupplyAsync()).ToString());
         (await Cast("paused()(bool)")).Should().Be("true").And.Be((await token.PausedAsync()).ToString().ToLowerInvariant());
         (await Cast("transfersLocked()(bool)")).Should().Be("true").And.Be((await token.TransfersLockedAsync()).ToString().ToLowerInvariant());

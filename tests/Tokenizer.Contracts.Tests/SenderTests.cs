@@ -126,7 +126,9 @@ public sealed class BindingTests(ContractsFixture chain)
         TokenAttribute.Number("k", -0.000m).Value.Should().Be("0");
         TokenAttribute.Number("k", BigInteger.Pow(10, 30)).Value.Should().Be("1" + new string('0', 30));
         foreach (var value in new[] { 1.50m, -2.25m, 0m, 123456789.000001m })
+        {
             TokenAttribute.IsValidNumber(TokenAttribute.Number("k", value).Value).Should().BeTrue();
+        }
     }
 
     private static object? DefaultValue(Tokenizer.Chain.Abi.AbiType type) => type.Kind switch

@@ -46,7 +46,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             LogUnhandled(logger, exception, path);
         }
         context.Response.StatusCode = status;
-        object body = ErrorResponses.IsOperatorPath(path) && status == 422
+        var body = ErrorResponses.IsOperatorPath(path) && status == 422
             ? new { detail = new[] { new { loc = new[] { "body" }, msg = message, type = "value_error.jsonformat" } } }
             : ErrorResponses.Body(path, code, message);
         await context.Response.WriteAsJsonAsync(body, cancellationToken);

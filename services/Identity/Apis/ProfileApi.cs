@@ -1,6 +1,6 @@
-using Tokenizer.Chain.Primitives;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tokenizer.Chain.Primitives;
 using Tokenizer.Identity.Data;
 using Tokenizer.Identity.Security;
 using Tokenizer.ServiceDefaults.Authentication;

@@ -19,7 +19,11 @@ public static class Abi
     {
         ArgumentNullException.ThrowIfNull(types);
         ArgumentNullException.ThrowIfNull(values);
-        if (types.Count != values.Count) throw new AbiException($"Expected {types.Count} values, got {values.Count}.");
+        if (types.Count != values.Count)
+        {
+            throw new AbiException($"Expected {types.Count} values, got {values.Count}.");
+        }
+
         var size = TupleSize(types, values);
         var output = new byte[size];
         WriteTuple(types, values, output);
@@ -66,7 +70,10 @@ public static class Abi
     {
         var size = 0;
         for (var i = 0; i < types.Count; i++)
+        {
             size += types[i].IsDynamic ? 32 + Size(types[i], values[i]) : Size(types[i], values[i]);
+        }
+
         return size;
     }
 
@@ -79,22 +86,30 @@ public static class Abi
             case AbiKind.String:
                 return 32 + Pad32(Encoding.UTF8.GetByteCount(AsString(value)));
             case AbiKind.Array:
-            {
-                var items = AsArray(value, type);
-                return 32 + TupleSize(Repeat(type.Element!, items.Length), items);
-            }
+                {
+                    var items = AsArray(value, type);
+                    return 32 + TupleSize(Repeat(type.Element!, items.Length), items);
+                }
             case AbiKind.FixedArray:
-            {
-                var items = AsArray(value, type);
-                if (items.Length != type.Length) throw new AbiException($"{type} needs {type.Length} items, got {items.Length}.");
-                return TupleSize(Repeat(type.Element!, items.Length), items);
-            }
+                {
+                    var items = AsArray(value, type);
+                    if (items.Length != type.Length)
+                    {
+                        throw new AbiException($"{type} needs {type.Length} items, got {items.Length}.");
+                    }
+
+                    return TupleSize(Repeat(type.Element!, items.Length), items);
+                }
             case AbiKind.Tuple:
-            {
-                var items = AsArray(value, type);
-                if (items.Length != type.Components.Count) throw new AbiException($"{type} needs {type.Components.Count} items, got {items.Length}.");
-                return TupleSize(type.Components, items);
-            }
+                {
+                    var items = AsArray(value, type);
+                    if (items.Length != type.Components.Count)
+                    {
+                        throw new AbiException($"{type} needs {type.Components.Count} items, got {items.Length}.");
+                    }
+
+                    return TupleSize(type.Components, items);
+                }
             default:
                 return 32;
         }
@@ -104,7 +119,11 @@ public static class Abi
     {
         var head = 0;
         var tail = 0;
-        foreach (var t in types) tail += t.HeadSize;
+        foreach (var t in types)
+        {
+            tail += t.HeadSize;
+        }
+
         for (var i = 0; i < types.Count; i++)
         {
             if (types[i].IsDynamic)
@@ -138,34 +157,38 @@ public static class Abi
                 output[31] = value is bool b ? (b ? (byte)1 : (byte)0) : throw Mismatch(type, value);
                 return 32;
             case AbiKind.FixedBytes:
-            {
-                var bytes = AsBytes(value, type);
-                if (bytes.Length != type.Size) throw new AbiException($"{type} needs exactly {type.Size} bytes, got {bytes.Length}.");
-                output[..32].Clear();
-                bytes.CopyTo(output);
-                return 32;
-            }
+                {
+                    var bytes = AsBytes(value, type);
+                    if (bytes.Length != type.Size)
+                    {
+                        throw new AbiException($"{type} needs exactly {type.Size} bytes, got {bytes.Length}.");
+                    }
+
+                    output[..32].Clear();
+                    bytes.CopyTo(output);
+                    return 32;
+                }
             case AbiKind.Bytes:
             case AbiKind.String:
-            {
-                var bytes = type.Kind == AbiKind.Bytes ? AsBytes(value, type) : Encoding.UTF8.GetBytes(AsString(value));
-                WriteUInt(output[..32], (ulong)bytes.Length);
-                var padded = Pad32(bytes.Length);
-                output.Slice(32, padded).Clear();
-                bytes.CopyTo(output[32..]);
-                return 32 + padded;
-            }
+                {
+                    var bytes = type.Kind == AbiKind.Bytes ? AsBytes(value, type) : Encoding.UTF8.GetBytes(AsString(value));
+                    WriteUInt(output[..32], (ulong)bytes.Length);
+                    var padded = Pad32(bytes.Length);
+                    output.Slice(32, padded).Clear();
+                    bytes.CopyTo(output[32..]);
+                    return 32 + padded;
+                }
             case AbiKind.Array:
-            {
-                var items = AsArray(value, type);
-                WriteUInt(output[..32], (ulong)items.Length);
-                return 32 + WriteTuple(Repeat(type.Element!, items.Length), items, output[32..]);
-            }
+                {
+                    var items = AsArray(value, type);
+                    WriteUInt(output[..32], (ulong)items.Length);
+                    return 32 + WriteTuple(Repeat(type.Element!, items.Length), items, output[32..]);
+                }
             case AbiKind.FixedArray:
-            {
-                var items = AsArray(value, type);
-                return WriteTuple(Repeat(type.Element!, items.Length), items, output);
-            }
+                {
+                    var items = AsArray(value, type);
+                    return WriteTuple(Repeat(type.Element!, items.Length), items, output);
+                }
             default:
                 return WriteTuple(type.Components, AsArray(value, type), output);
         }
@@ -176,17 +199,24 @@ public static class Abi
         if (type.Kind == AbiKind.UInt)
         {
             if (value.Sign < 0 || value.GetBitLength() > type.Size)
+            {
                 throw new AbiException($"Value is out of range for {type}.");
+            }
         }
         else
         {
             var limit = BigInteger.One << (type.Size - 1);
-            if (value < -limit || value >= limit) throw new AbiException($"Value is out of range for {type}.");
+            if (value < -limit || value >= limit)
+            {
+                throw new AbiException($"Value is out of range for {type}.");
+            }
         }
         output.Fill(value.Sign < 0 ? (byte)0xff : (byte)0);
         var length = value.GetByteCount(isUnsigned: value.Sign >= 0);
         if (!value.TryWriteBytes(output[(32 - Math.Min(length, 32))..], out _, isUnsigned: value.Sign >= 0, isBigEndian: true))
+        {
             throw new AbiException($"Value is out of range for {type}.");
+        }
     }
 
     private static void WriteUInt(Span<byte> output, ulong value)
@@ -261,12 +291,20 @@ public static class Abi
         var head = start;
         for (var i = 0; i < count; i++)
         {
-            if (--budget < 0) throw new AbiException("ABI data expands beyond a sane size (overlapping offsets?).");
+            if (--budget < 0)
+            {
+                throw new AbiException("ABI data expands beyond a sane size (overlapping offsets?).");
+            }
+
             var type = element ?? types![i];
             if (type.IsDynamic)
             {
                 var offset = ReadLength(data, head, "offset");
-                if (offset > data.Length - start) throw new AbiException("Offset points past the end of the data.");
+                if (offset > data.Length - start)
+                {
+                    throw new AbiException("Offset points past the end of the data.");
+                }
+
                 result[i] = DecodeValue(type, data, start + offset, ref budget);
                 head += 32;
             }
@@ -284,56 +322,88 @@ public static class Abi
         switch (type.Kind)
         {
             case AbiKind.UInt:
-            {
-                var word = Word(data, position);
-                var padding = 32 - type.Size / 8;
-                if (word[..padding].ContainsAnyExcept((byte)0)) throw new AbiException($"Value out of range for {type}.");
-                return new BigInteger(word[padding..], isUnsigned: true, isBigEndian: true);
-            }
+                {
+                    var word = Word(data, position);
+                    var padding = 32 - type.Size / 8;
+                    if (word[..padding].ContainsAnyExcept((byte)0))
+                    {
+                        throw new AbiException($"Value out of range for {type}.");
+                    }
+
+                    return new BigInteger(word[padding..], isUnsigned: true, isBigEndian: true);
+                }
             case AbiKind.Int:
-            {
-                var word = Word(data, position);
-                var padding = 32 - type.Size / 8;
-                var fill = (word[padding] & 0x80) != 0 ? (byte)0xff : (byte)0;
-                if (word[..padding].ContainsAnyExcept(fill)) throw new AbiException($"Value out of range for {type}.");
-                return new BigInteger(word[padding..], isUnsigned: false, isBigEndian: true);
-            }
+                {
+                    var word = Word(data, position);
+                    var padding = 32 - type.Size / 8;
+                    var fill = (word[padding] & 0x80) != 0 ? (byte)0xff : (byte)0;
+                    if (word[..padding].ContainsAnyExcept(fill))
+                    {
+                        throw new AbiException($"Value out of range for {type}.");
+                    }
+
+                    return new BigInteger(word[padding..], isUnsigned: false, isBigEndian: true);
+                }
             case AbiKind.Address:
-            {
-                var word = Word(data, position);
-                if (word[..12].ContainsAnyExcept((byte)0)) throw new AbiException("Dirty high bytes in an address.");
-                return new Address(word[12..]);
-            }
+                {
+                    var word = Word(data, position);
+                    if (word[..12].ContainsAnyExcept((byte)0))
+                    {
+                        throw new AbiException("Dirty high bytes in an address.");
+                    }
+
+                    return new Address(word[12..]);
+                }
             case AbiKind.Bool:
-            {
-                var word = Word(data, position);
-                if (word[..31].ContainsAnyExcept((byte)0) || word[31] > 1) throw new AbiException("A bool must be 0 or 1.");
-                return word[31] == 1;
-            }
+                {
+                    var word = Word(data, position);
+                    if (word[..31].ContainsAnyExcept((byte)0) || word[31] > 1)
+                    {
+                        throw new AbiException("A bool must be 0 or 1.");
+                    }
+
+                    return word[31] == 1;
+                }
             case AbiKind.FixedBytes:
-            {
-                var word = Word(data, position);
-                if (word[type.Size..].ContainsAnyExcept((byte)0)) throw new AbiException($"Dirty padding in {type}.");
-                return word[..type.Size].ToArray();
-            }
+                {
+                    var word = Word(data, position);
+                    if (word[type.Size..].ContainsAnyExcept((byte)0))
+                    {
+                        throw new AbiException($"Dirty padding in {type}.");
+                    }
+
+                    return word[..type.Size].ToArray();
+                }
             case AbiKind.Bytes:
             case AbiKind.String:
-            {
-                var length = ReadLength(data, position, "length");
-                if (length > data.Length - position - 32) throw new AbiException($"{type} length runs past the end of the data.");
-                var bytes = data.Slice(position + 32, length);
-                if (type.Kind == AbiKind.Bytes) return bytes.ToArray();
-                try { return StrictUtf8.GetString(bytes); }
-                catch (DecoderFallbackException) { throw new AbiException("A string is not valid UTF-8."); }
-            }
+                {
+                    var length = ReadLength(data, position, "length");
+                    if (length > data.Length - position - 32)
+                    {
+                        throw new AbiException($"{type} length runs past the end of the data.");
+                    }
+
+                    var bytes = data.Slice(position + 32, length);
+                    if (type.Kind == AbiKind.Bytes)
+                    {
+                        return bytes.ToArray();
+                    }
+
+                    try
+                    { return StrictUtf8.GetString(bytes); }
+                    catch (DecoderFallbackException) { throw new AbiException("A string is not valid UTF-8."); }
+                }
             case AbiKind.Array:
-            {
-                var length = ReadLength(data, position, "array length");
-                var available = data.Length - position - 32;
-                if ((long)length * Math.Max(type.Element!.HeadSize, 1) > available)
-                    throw new AbiException("Array length runs past the end of the data.");
-                return DecodeTuple(null, length, type.Element, data, position + 32, ref budget);
-            }
+                {
+                    var length = ReadLength(data, position, "array length");
+                    var available = data.Length - position - 32;
+                    if ((long)length * Math.Max(type.Element!.HeadSize, 1) > available)
+                    {
+                        throw new AbiException("Array length runs past the end of the data.");
+                    }
+
+                    return DecodeTuple(null, length, type.Element, data, position + 32, ref budget);
+                }
             case AbiKind.FixedArray:
                 CheckRoom(data, position, type.Element!.IsDynamic ? 32 * type.Length : type.HeadSize);
                 return DecodeTuple(null, type.Length, type.Element, data, position, ref budget);
@@ -345,7 +415,10 @@ public static class Abi
 
     private static void CheckRoom(ReadOnlySpan<byte> data, int position, int size)
     {
-        if (position < 0 || size > data.Length - position) throw new AbiException("Data is too short.");
+        if (position < 0 || size > data.Length - position)
+        {
+            throw new AbiException("Data is too short.");
+        }
     }
 
     private static ReadOnlySpan<byte> Word(ReadOnlySpan<byte> data, int position)
@@ -357,9 +430,17 @@ public static class Abi
     private static int ReadLength(ReadOnlySpan<byte> data, int position, string what)
     {
         var word = Word(data, position);
-        if (word[..28].ContainsAnyExcept((byte)0)) throw new AbiException($"The {what} is too large.");
+        if (word[..28].ContainsAnyExcept((byte)0))
+        {
+            throw new AbiException($"The {what} is too large.");
+        }
+
         var value = BinaryPrimitives.ReadUInt32BigEndian(word[28..]);
-        if (value > int.MaxValue) throw new AbiException($"The {what} is too large.");
+        if (value > int.MaxValue)
+        {
+            throw new AbiException($"The {what} is too large.");
+        }
+
         return (int)value;
     }
 }

@@ -81,8 +81,16 @@ public sealed class AbiContract
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("abi", out var abi)) root = abi;
-        if (root.ValueKind != JsonValueKind.Array) throw new FormatException("A JSON ABI is an array of entries.");
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("abi", out var abi))
+        {
+            root = abi;
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("A JSON ABI is an array of entries.");
+        }
+
         var functions = new List<AbiFunction>();
         var events = new List<EventSignature>();
         var errors = new List<FunctionSignature>();
@@ -117,8 +125,16 @@ public sealed class AbiContract
     private static List<AbiParameter> ReadParameters(JsonElement entry, string property)
     {
         var result = new List<AbiParameter>();
-        if (!entry.TryGetProperty(property, out var array) || array.ValueKind != JsonValueKind.Array) return result;
-        foreach (var p in array.EnumerateArray()) result.Add(ReadParameter(p));
+        if (!entry.TryGetProperty(property, out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            return result;
+        }
+
+        foreach (var p in array.EnumerateArray())
+        {
+            result.Add(ReadParameter(p));
+        }
+
         return result;
     }
 
@@ -128,7 +144,10 @@ public sealed class AbiContract
         var name = p.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
         var indexed = p.TryGetProperty("indexed", out var i) && i.GetBoolean();
         if (!type.StartsWith("tuple", StringComparison.Ordinal))
+        {
             return new AbiParameter(AbiType.Parse(type), name, indexed);
+        }
+
         var components = ReadParameters(p, "components");
         // "tuple[2][]" → "(c1,c2)[2][]"
         var tupleType = "(" + string.Join(",", components.Select(c => c.Type.Canonical)) + ")" + type["tuple".Length..];

@@ -120,16 +120,25 @@ public sealed class AbiType : IEquatable<AbiType>
         ArgumentNullException.ThrowIfNull(type);
         var position = 0;
         AbiType result;
-        try { result = ParseType(type, ref position); }
+        try
+        { result = ParseType(type, ref position); }
         catch (OverflowException) { throw new FormatException($"Type '{type}' is too large."); }
-        if (position != type.Length) throw new FormatException($"Unexpected '{type[position]}' in type '{type}'.");
+        if (position != type.Length)
+        {
+            throw new FormatException($"Unexpected '{type[position]}' in type '{type}'.");
+        }
+
         return result;
     }
 
     /// <summary>Parses a comma-separated list of types, e.g. the inside of a signature's parentheses.</summary>
     public static AbiType[] ParseList(string types)
     {
-        if (string.IsNullOrWhiteSpace(types)) return [];
+        if (string.IsNullOrWhiteSpace(types))
+        {
+            return [];
+        }
+
         var tuple = Parse("(" + types + ")");
         return tuple.Components.ToArray();
     }
@@ -139,18 +148,31 @@ public sealed class AbiType : IEquatable<AbiType>
         AbiType baseType;
         if (p < s.Length && s[p] == '(' || string.CompareOrdinal(s, p, "tuple(", 0, 6) == 0)
         {
-            if (s[p] == 't') p += 5;
+            if (s[p] == 't')
+            {
+                p += 5;
+            }
+
             p++; // '('
             var components = new List<AbiType>();
-            if (p < s.Length && s[p] == ')') p++;
+            if (p < s.Length && s[p] == ')')
+            {
+                p++;
+            }
             else
             {
                 while (true)
                 {
                     components.Add(ParseType(s, ref p));
-                    if (p >= s.Length) throw new FormatException($"Unterminated tuple in '{s}'.");
-                    if (s[p] == ',') { p++; continue; }
-                    if (s[p] == ')') { p++; break; }
+                    if (p >= s.Length)
+                    {
+                        throw new FormatException($"Unterminated tuple in '{s}'.");
+                    }
+
+                    if (s[p] == ',')
+                    { p++; continue; }
+                    if (s[p] == ')')
+                    { p++; break; }
                     throw new FormatException($"Unexpected '{s[p]}' in type '{s}'.");
                 }
             }
@@ -159,18 +181,35 @@ public sealed class AbiType : IEquatable<AbiType>
         else
         {
             var start = p;
-            while (p < s.Length && char.IsAsciiLetterOrDigit(s[p])) p++;
+            while (p < s.Length && char.IsAsciiLetterOrDigit(s[p]))
+            {
+                p++;
+            }
+
             baseType = ParseElementary(s[start..p]);
         }
         while (p < s.Length && s[p] == '[')
         {
             var close = s.IndexOf(']', p);
-            if (close < 0) throw new FormatException($"Unterminated array in '{s}'.");
+            if (close < 0)
+            {
+                throw new FormatException($"Unterminated array in '{s}'.");
+            }
+
             var inner = s.AsSpan(p + 1, close - p - 1);
-            if (inner.Length == 0) baseType = ArrayOf(baseType);
+            if (inner.Length == 0)
+            {
+                baseType = ArrayOf(baseType);
+            }
             else if (inner[0] != '0' && int.TryParse(inner, NumberStyles.None, CultureInfo.InvariantCulture, out var k))
+            {
                 baseType = FixedArrayOf(baseType, k);
-            else throw new FormatException($"Invalid array length in '{s}'.");
+            }
+            else
+            {
+                throw new FormatException($"Invalid array length in '{s}'.");
+            }
+
             p = close + 1;
         }
         return baseType;
@@ -180,16 +219,34 @@ public sealed class AbiType : IEquatable<AbiType>
     {
         switch (name)
         {
-            case "address": return Address;
-            case "bool": return Bool;
-            case "bytes": return Bytes;
-            case "string": return String;
-            case "uint": return UInt256;
-            case "int": return Int(256);
+            case "address":
+                return Address;
+            case "bool":
+                return Bool;
+            case "bytes":
+                return Bytes;
+            case "string":
+                return String;
+            case "uint":
+                return UInt256;
+            case "int":
+                return Int(256);
         }
-        if (name.StartsWith("uint", StringComparison.Ordinal) && TryNumber(name.AsSpan(4), out var u)) return UInt(u);
-        if (name.StartsWith("int", StringComparison.Ordinal) && TryNumber(name.AsSpan(3), out var i)) return Int(i);
-        if (name.StartsWith("bytes", StringComparison.Ordinal) && TryNumber(name.AsSpan(5), out var b)) return FixedBytes(b);
+        if (name.StartsWith("uint", StringComparison.Ordinal) && TryNumber(name.AsSpan(4), out var u))
+        {
+            return UInt(u);
+        }
+
+        if (name.StartsWith("int", StringComparison.Ordinal) && TryNumber(name.AsSpan(3), out var i))
+        {
+            return Int(i);
+        }
+
+        if (name.StartsWith("bytes", StringComparison.Ordinal) && TryNumber(name.AsSpan(5), out var b))
+        {
+            return FixedBytes(b);
+        }
+
         throw new FormatException($"Unknown ABI type '{name}'.");
     }
 

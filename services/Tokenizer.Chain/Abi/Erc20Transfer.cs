@@ -22,7 +22,11 @@ public readonly record struct Erc20Transfer(Address From, Address To, BigInteger
     public static bool TryDecode(IReadOnlyList<Hash32> topics, ReadOnlySpan<byte> data, out Erc20Transfer transfer)
     {
         transfer = default;
-        if (topics.Count != 3 || data.Length != 32) return false;
+        if (topics.Count != 3 || data.Length != 32)
+        {
+            return false;
+        }
+
         return TryDecode(topics[0].AsSpan(), topics[1].AsSpan(), topics[2].AsSpan(), data, out transfer);
     }
 
@@ -30,8 +34,16 @@ public readonly record struct Erc20Transfer(Address From, Address To, BigInteger
     public static bool TryDecode(ReadOnlySpan<byte> topic0, ReadOnlySpan<byte> topic1, ReadOnlySpan<byte> topic2, ReadOnlySpan<byte> data, out Erc20Transfer transfer)
     {
         transfer = default;
-        if (data.Length != 32 || !topic0.SequenceEqual(Topic0.AsSpan())) return false;
-        if (topic1[..12].ContainsAnyExcept((byte)0) || topic2[..12].ContainsAnyExcept((byte)0)) return false;
+        if (data.Length != 32 || !topic0.SequenceEqual(Topic0.AsSpan()))
+        {
+            return false;
+        }
+
+        if (topic1[..12].ContainsAnyExcept((byte)0) || topic2[..12].ContainsAnyExcept((byte)0))
+        {
+            return false;
+        }
+
         transfer = new Erc20Transfer(new Address(topic1[12..32]), new Address(topic2[12..32]), new BigInteger(data, isUnsigned: true, isBigEndian: true));
         return true;
     }

@@ -40,7 +40,10 @@ public sealed class ErrorDecoder
     {
         Add(ErrorString);
         Add(Panic);
-        foreach (var e in errors) Add(e);
+        foreach (var e in errors)
+        {
+            Add(e);
+        }
     }
 
     private void Add(FunctionSignature error) =>
@@ -50,8 +53,16 @@ public sealed class ErrorDecoder
     public bool TryDecode(ReadOnlySpan<byte> revertData, out DecodedError? error)
     {
         error = null;
-        if (revertData.Length < 4) return false;
-        if (!_errors.TryGetValue(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(revertData), out var signature)) return false;
+        if (revertData.Length < 4)
+        {
+            return false;
+        }
+
+        if (!_errors.TryGetValue(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(revertData), out var signature))
+        {
+            return false;
+        }
+
         try
         {
             error = new DecodedError(signature.Name, signature.Signature, Abi.Decode(signature.Inputs, revertData[4..]));

@@ -22,7 +22,10 @@ public sealed class EventSignature
         Topic0 = Hash32.Wrap(Keccak256.HashUtf8(Signature));
         _dataTypes = parameters.Where(p => !p.Indexed).Select(p => p.Type).ToArray();
         var indexedCount = parameters.Count(p => p.Indexed);
-        if (indexedCount > (anonymous ? 4 : 3)) throw new FormatException($"Too many indexed parameters in {Signature}.");
+        if (indexedCount > (anonymous ? 4 : 3))
+        {
+            throw new FormatException($"Too many indexed parameters in {Signature}.");
+        }
     }
 
     public string Name { get; }
@@ -52,20 +55,37 @@ public sealed class EventSignature
         var topicIndex = 0;
         if (!Anonymous)
         {
-            if (topics.Count == 0 || topics[0] != Topic0) throw new AbiException($"The log is not a {Signature} event.");
+            if (topics.Count == 0 || topics[0] != Topic0)
+            {
+                throw new AbiException($"The log is not a {Signature} event.");
+            }
+
             topicIndex = 1;
         }
         var expectedTopics = topicIndex + Parameters.Count(p => p.Indexed);
-        if (topics.Count != expectedTopics) throw new AbiException($"{Signature} expects {expectedTopics} topics, the log has {topics.Count}.");
+        if (topics.Count != expectedTopics)
+        {
+            throw new AbiException($"{Signature} expects {expectedTopics} topics, the log has {topics.Count}.");
+        }
+
         var dataValues = Abi.Decode(_dataTypes, data);
         var values = new object?[Parameters.Count];
         var dataIndex = 0;
         for (var i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
-            if (!p.Indexed) values[i] = dataValues[dataIndex++];
-            else if (IsHashedWhenIndexed(p.Type)) values[i] = topics[topicIndex++].ToArray();
-            else values[i] = Abi.Decode([p.Type], topics[topicIndex++].AsSpan())[0];
+            if (!p.Indexed)
+            {
+                values[i] = dataValues[dataIndex++];
+            }
+            else if (IsHashedWhenIndexed(p.Type))
+            {
+                values[i] = topics[topicIndex++].ToArray();
+            }
+            else
+            {
+                values[i] = Abi.Decode([p.Type], topics[topicIndex++].AsSpan())[0];
+            }
         }
         return new DecodedEvent(this, values);
     }
@@ -85,7 +105,13 @@ public sealed record DecodedEvent(EventSignature Event, object?[] Values)
         get
         {
             for (var i = 0; i < Event.Parameters.Count; i++)
-                if (Event.Parameters[i].Name == name) return Values[i];
+            {
+                if (Event.Parameters[i].Name == name)
+                {
+                    return Values[i];
+                }
+            }
+
             throw new KeyNotFoundException($"{Event.Signature} has no parameter '{name}'.");
         }
     }

@@ -47,7 +47,10 @@ public sealed class FunctionSignature
     public object?[] DecodeCall(ReadOnlySpan<byte> callData)
     {
         if (callData.Length < 4 || !callData[..4].SequenceEqual(Selector))
+        {
             throw new AbiException($"Call data does not start with the selector of {Signature}.");
+        }
+
         return Abi.Decode(Inputs, callData[4..]);
     }
 

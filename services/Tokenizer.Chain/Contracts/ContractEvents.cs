@@ -53,7 +53,10 @@ public sealed record Erc721MintedEvent(Hash32 CommandId, Address To, BigInteger 
     {
         get
         {
-            for (var i = BigInteger.Zero; i < Count; i++) yield return FirstTokenId + i;
+            for (var i = BigInteger.Zero; i < Count; i++)
+            {
+                yield return FirstTokenId + i;
+            }
         }
     }
 }
@@ -134,7 +137,11 @@ public static class TokenizerEvents
     {
         ArgumentNullException.ThrowIfNull(log);
         decoded = null;
-        if (log.Topics.Count == 0 || !Entries.TryGetValue((log.Topics[0], log.Topics.Count), out var entry)) return false;
+        if (log.Topics.Count == 0 || !Entries.TryGetValue((log.Topics[0], log.Topics.Count), out var entry))
+        {
+            return false;
+        }
+
         try
         {
             decoded = entry.Create(entry.Event.Decode(log.Topics, log.Data).Values, log);
@@ -151,7 +158,13 @@ public static class TokenizerEvents
     {
         var result = new List<ContractEvent>();
         foreach (var log in logs)
-            if (TryDecode(log, out var e)) result.Add(e);
+        {
+            if (TryDecode(log, out var e))
+            {
+                result.Add(e);
+            }
+        }
+
         return result;
     }
 
@@ -189,7 +202,10 @@ public static class TokenizerEvents
         {
             var topics = 1 + e.Parameters.Count(p => p.Indexed);
             if (!factories.TryGetValue((e.Signature, topics), out var factory))
+            {
                 throw new InvalidOperationException($"No typed record for the ABI event {e.Signature} with {topics} topics.");
+            }
+
             entries.TryAdd((e.Topic0, topics), new Entry(e, factory.Type, factory.Create));
         }
         return entries;

@@ -131,7 +131,13 @@ public sealed class ContractRevertException : Exception
     public T Argument<T>(string name)
     {
         for (var i = 0; i < ArgumentNames.Count; i++)
-            if (ArgumentNames[i] == name) return ContractValues.Convert<T>(Arguments[i]);
+        {
+            if (ArgumentNames[i] == name)
+            {
+                return ContractValues.Convert<T>(Arguments[i]);
+            }
+        }
+
         throw new KeyNotFoundException($"{ErrorSignature ?? "The revert"} has no argument '{name}'.");
     }
 
@@ -170,7 +176,11 @@ public sealed class ContractRevertException : Exception
         ArgumentNullException.ThrowIfNull(e);
         revert = null;
         var isRevert = e.Code == 3 || e.RpcMessage.Contains("revert", StringComparison.OrdinalIgnoreCase);
-        if (!isRevert) return false;
+        if (!isRevert)
+        {
+            return false;
+        }
+
         revert = FromRevertData(e.RevertData, source, function, contract, inner: e);
         return true;
     }
@@ -187,7 +197,11 @@ public static class TokenizerErrors
     /// <summary>The error and its arguments; (null, []) for empty data, an unknown selector or malformed arguments.</summary>
     public static (FunctionSignature? Error, object?[] Arguments) Decode(ReadOnlySpan<byte> revertData)
     {
-        if (revertData.Length < 4 || !BySelector.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(revertData), out var error)) return (null, []);
+        if (revertData.Length < 4 || !BySelector.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(revertData), out var error))
+        {
+            return (null, []);
+        }
+
         try
         {
             return (error, Abi.Abi.Decode(error.Inputs, revertData[4..]));
@@ -208,7 +222,10 @@ public static class TokenizerErrors
         {
             var selector = BinaryPrimitives.ReadUInt32BigEndian(error.Selector);
             if (map.TryGetValue(selector, out var existing) && existing.Signature != error.Signature)
+            {
                 throw new InvalidOperationException($"Error selector clash: {existing.Signature} and {error.Signature}.");
+            }
+
             map.TryAdd(selector, error);
         }
         return map;
@@ -219,14 +236,29 @@ internal static class ContractValues
 {
     internal static T Convert<T>(object? value)
     {
-        object? converted = value;
-        if (typeof(T) == typeof(Hash32) && value is byte[] { Length: 32 } b) converted = new Hash32(b);
+        var converted = value;
+        if (typeof(T) == typeof(Hash32) && value is byte[] { Length: 32 } b)
+        {
+            converted = new Hash32(b);
+        }
         else if (value is BigInteger big)
         {
-            if (typeof(T) == typeof(int)) converted = (int)big;
-            else if (typeof(T) == typeof(long)) converted = (long)big;
-            else if (typeof(T) == typeof(ulong)) converted = (ulong)big;
-            else if (typeof(T) == typeof(byte)) converted = (byte)big;
+            if (typeof(T) == typeof(int))
+            {
+                converted = (int)big;
+            }
+            else if (typeof(T) == typeof(long))
+            {
+                converted = (long)big;
+            }
+            else if (typeof(T) == typeof(ulong))
+            {
+                converted = (ulong)big;
+            }
+            else if (typeof(T) == typeof(byte))
+            {
+                converted = (byte)big;
+            }
         }
         return converted is T t ? t : throw new InvalidCastException($"The value {Format(value)} is not a {typeof(T).Name}.");
     }

@@ -103,8 +103,15 @@ public sealed class ContractTransactionSender
         ArgumentOutOfRangeException.ThrowIfZero(chainId);
         _chainId = chainId;
         Options = options ?? new ContractTransactionSenderOptions();
-        if (Options.BaseFeeMultiplier < 1m) throw new ArgumentOutOfRangeException(nameof(options), "BaseFeeMultiplier must be at least 1.");
-        if (Options.GasLimitMultiplier < 1m) throw new ArgumentOutOfRangeException(nameof(options), "GasLimitMultiplier must be at least 1.");
+        if (Options.BaseFeeMultiplier < 1m)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "BaseFeeMultiplier must be at least 1.");
+        }
+
+        if (Options.GasLimitMultiplier < 1m)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "GasLimitMultiplier must be at least 1.");
+        }
     }
 
     public ContractTransactionSenderOptions Options { get; }
@@ -138,7 +145,11 @@ public sealed class ContractTransactionSender
         var maxFee = Multiply(baseFee, Options.BaseFeeMultiplier) + tip;
         if (Options.MaxFeePerGas is { } cap)
         {
-            if (baseFee > cap) throw new FeeCapExceededException(baseFee, cap);
+            if (baseFee > cap)
+            {
+                throw new FeeCapExceededException(baseFee, cap);
+            }
+
             maxFee = BigInteger.Min(maxFee, cap);
             tip = BigInteger.Min(tip, maxFee);
         }
@@ -187,7 +198,11 @@ public sealed class ContractTransactionSender
         ArgumentNullException.ThrowIfNull(sent);
         var receipt = await _rpc.WaitForReceiptAsync(sent.Hash, Options.ReceiptTimeout, Options.ReceiptPollInterval, ct)
                       ?? throw new ReceiptTimeoutException(sent, Options.ReceiptTimeout);
-        if (receipt.Succeeded) return new ContractReceipt(sent, receipt, TokenizerEvents.DecodeAll(receipt.Logs));
+        if (receipt.Succeeded)
+        {
+            return new ContractReceipt(sent, receipt, TokenizerEvents.DecodeAll(receipt.Logs));
+        }
+
         throw await ExplainFailureAsync(sent, receipt, ct);
     }
 
@@ -217,9 +232,17 @@ public sealed class ContractTransactionSender
 
     private async Task CheckChainAsync(CancellationToken ct)
     {
-        if (Volatile.Read(ref _chainChecked) != 0) return;
+        if (Volatile.Read(ref _chainChecked) != 0)
+        {
+            return;
+        }
+
         var chainId = await _rpc.GetChainIdAsync(ct);
-        if (chainId != _chainId) throw new InvalidOperationException($"The node is on chain {chainId}, the sender is configured for chain {_chainId}.");
+        if (chainId != _chainId)
+        {
+            throw new InvalidOperationException($"The node is on chain {chainId}, the sender is configured for chain {_chainId}.");
+        }
+
         Volatile.Write(ref _chainChecked, 1);
     }
 

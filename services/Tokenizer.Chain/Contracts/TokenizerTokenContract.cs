@@ -126,7 +126,10 @@ internal static class ContractRpc
             throw revert!;
         }
         if (result.Length == 0 && function.OutputTypes.Count > 0)
+        {
             throw new InvalidOperationException($"{artifact.Name}.{function.Signature} at {address} returned no data: is a {artifact.Name} deployed there?");
+        }
+
         return function.DecodeOutput(result);
     }
 

@@ -30,10 +30,17 @@ public sealed class EthKey
     /// <summary>Creates a key from 32 private-key bytes (must be in [1, n-1]).</summary>
     public static EthKey FromPrivateKey(ReadOnlySpan<byte> privateKey)
     {
-        if (privateKey.Length != 32) throw new ArgumentException("A private key is exactly 32 bytes.", nameof(privateKey));
+        if (privateKey.Length != 32)
+        {
+            throw new ArgumentException("A private key is exactly 32 bytes.", nameof(privateKey));
+        }
+
         var d = Secp256k1.FromBytes(privateKey);
         if (d.SignValue == 0 || d.CompareTo(Secp256k1.N) >= 0)
+        {
             throw new ArgumentException("The private key is outside the secp256k1 range.", nameof(privateKey));
+        }
+
         return new EthKey(d);
     }
 
@@ -43,12 +50,20 @@ public sealed class EthKey
     /// </summary>
     public static EthKey FromHex(string? privateKeyHex)
     {
-        if (string.IsNullOrWhiteSpace(privateKeyHex)) throw new ArgumentException("The private key is not configured.", nameof(privateKeyHex));
+        if (string.IsNullOrWhiteSpace(privateKeyHex))
+        {
+            throw new ArgumentException("The private key is not configured.", nameof(privateKeyHex));
+        }
+
         var s = Serialization.Hex.StripPrefix(privateKeyHex.AsSpan().Trim());
         Span<byte> bytes = stackalloc byte[32];
         if (s.Length != 64 || Convert.FromHexString(s, bytes, out _, out _) != System.Buffers.OperationStatus.Done)
+        {
             throw new ArgumentException("The private key must be 32 bytes of hex.", nameof(privateKeyHex));
-        try { return FromPrivateKey(bytes); }
+        }
+
+        try
+        { return FromPrivateKey(bytes); }
         finally { bytes.Clear(); }
     }
 

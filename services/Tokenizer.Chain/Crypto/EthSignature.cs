@@ -8,8 +8,16 @@ public sealed class EthSignature
     /// <summary>Creates a signature from 32-byte big-endian r and s and the recovery id.</summary>
     public EthSignature(ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, byte recoveryId)
     {
-        if (r.Length > 32 || s.Length > 32) throw new ArgumentException("r and s are at most 32 bytes.");
-        if (recoveryId > 3) throw new ArgumentOutOfRangeException(nameof(recoveryId));
+        if (r.Length > 32 || s.Length > 32)
+        {
+            throw new ArgumentException("r and s are at most 32 bytes.");
+        }
+
+        if (recoveryId > 3)
+        {
+            throw new ArgumentOutOfRangeException(nameof(recoveryId));
+        }
+
         R = Pad32(r);
         S = Pad32(s);
         RecoveryId = recoveryId;
@@ -43,17 +51,29 @@ public sealed class EthSignature
     /// <summary>Parses r ‖ s ‖ v with v in {0, 1, 27, 28}.</summary>
     public static EthSignature FromBytes(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length != 65) throw new ArgumentException("A signature is 65 bytes.", nameof(bytes));
+        if (bytes.Length != 65)
+        {
+            throw new ArgumentException("A signature is 65 bytes.", nameof(bytes));
+        }
+
         var v = bytes[64];
         var recoveryId = v >= 27 ? v - 27 : v;
-        if (recoveryId is < 0 or > 1) throw new ArgumentException("Invalid v.", nameof(bytes));
+        if (recoveryId is < 0 or > 1)
+        {
+            throw new ArgumentException("Invalid v.", nameof(bytes));
+        }
+
         return new EthSignature(bytes[..32], bytes[32..64], (byte)recoveryId);
     }
 
     /// <summary>Recovers the public key (65 bytes uncompressed) that signed <paramref name="hash32"/>.</summary>
     public byte[] RecoverPublicKey(ReadOnlySpan<byte> hash32)
     {
-        if (hash32.Length != 32) throw new ArgumentException("Recover from a 32-byte hash.", nameof(hash32));
+        if (hash32.Length != 32)
+        {
+            throw new ArgumentException("Recover from a 32-byte hash.", nameof(hash32));
+        }
+
         var point = Secp256k1.Recover(Secp256k1.FromBytes(R), Secp256k1.FromBytes(S), RecoveryId, hash32)
             ?? throw new InvalidOperationException("The signature does not recover to a public key.");
         return point.GetEncoded(false);

@@ -26,7 +26,11 @@ public static class Keccak256
     /// <summary>Hashes <paramref name="data"/> into <paramref name="destination"/> (at least 32 bytes) without allocating.</summary>
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
     {
-        if (destination.Length < HashSize) throw new ArgumentException("Destination must hold 32 bytes.", nameof(destination));
+        if (destination.Length < HashSize)
+        {
+            throw new ArgumentException("Destination must hold 32 bytes.", nameof(destination));
+        }
+
         var digest = Digest;
         digest.Reset();
         digest.BlockUpdate(data);

@@ -35,7 +35,11 @@ internal static class Secp256k1
     /// </summary>
     internal static (BcBigInteger R, BcBigInteger S, int RecoveryId) Sign(BcBigInteger d, ReadOnlySpan<byte> hash)
     {
-        if (hash.Length != 32) throw new ArgumentException("Sign a 32-byte hash.", nameof(hash));
+        if (hash.Length != 32)
+        {
+            throw new ArgumentException("Sign a 32-byte hash.", nameof(hash));
+        }
+
         var message = hash.ToArray();
         var e = FromBytes(hash);
         var kCalculator = new HMacDsaKCalculator(new Sha256Digest());
@@ -46,9 +50,17 @@ internal static class Secp256k1
             var point = MultiplyG(k);
             var x = point.AffineXCoord.ToBigInteger();
             var r = x.Mod(N);
-            if (r.SignValue == 0) continue;
+            if (r.SignValue == 0)
+            {
+                continue;
+            }
+
             var s = k.ModInverse(N).Multiply(e.Add(d.Multiply(r))).Mod(N);
-            if (s.SignValue == 0) continue;
+            if (s.SignValue == 0)
+            {
+                continue;
+            }
+
             var recoveryId = (point.AffineYCoord.TestBitZero() ? 1 : 0) | (x.CompareTo(N) >= 0 ? 2 : 0);
             if (s.CompareTo(HalfN) > 0)
             {
@@ -62,16 +74,33 @@ internal static class Secp256k1
     /// <summary>Recovers the public key point, or null when the signature does not recover.</summary>
     internal static ECPoint? Recover(BcBigInteger r, BcBigInteger s, int recoveryId, ReadOnlySpan<byte> hash)
     {
-        if (r.SignValue <= 0 || r.CompareTo(N) >= 0 || s.SignValue <= 0 || s.CompareTo(N) >= 0) return null;
-        if (recoveryId is < 0 or > 3) return null;
+        if (r.SignValue <= 0 || r.CompareTo(N) >= 0 || s.SignValue <= 0 || s.CompareTo(N) >= 0)
+        {
+            return null;
+        }
+
+        if (recoveryId is < 0 or > 3)
+        {
+            return null;
+        }
+
         var x = r;
-        if ((recoveryId & 2) != 0) x = x.Add(N);
-        if (x.CompareTo(Curve.Field.Characteristic) >= 0) return null;
+        if ((recoveryId & 2) != 0)
+        {
+            x = x.Add(N);
+        }
+
+        if (x.CompareTo(Curve.Field.Characteristic) >= 0)
+        {
+            return null;
+        }
+
         var encoded = new byte[33];
         encoded[0] = (byte)(0x02 | (recoveryId & 1));
         ToBytes32(x, encoded.AsSpan(1));
         ECPoint rPoint;
-        try { rPoint = Curve.DecodePoint(encoded); }
+        try
+        { rPoint = Curve.DecodePoint(encoded); }
         catch (ArgumentException) { return null; }
         var e = FromBytes(hash);
         var rInv = r.ModInverse(N);

@@ -47,9 +47,15 @@ public sealed class InMemoryNonceStore : INonceStore
         {
             var key = (transaction.From, transaction.Nonce);
             if (_pending.TryGetValue(key, out var existing) && existing.Hash != transaction.Hash)
+            {
                 throw new InvalidOperationException($"Nonce {transaction.Nonce} of {transaction.From} already has pending transaction {existing.Hash}.");
+            }
+
             _pending[key] = transaction;
-            if (!_highest.TryGetValue(transaction.From, out var h) || transaction.Nonce > h) _highest[transaction.From] = transaction.Nonce;
+            if (!_highest.TryGetValue(transaction.From, out var h) || transaction.Nonce > h)
+            {
+                _highest[transaction.From] = transaction.Nonce;
+            }
         }
         return Task.CompletedTask;
     }
@@ -65,8 +71,14 @@ public sealed class InMemoryNonceStore : INonceStore
                 var remaining = _pending.Keys.Where(k => k.Item1 == from).Select(k => (ulong?)k.Item2).Max();
                 if (_highest.TryGetValue(from, out var h) && h == nonce)
                 {
-                    if (remaining is { } r) _highest[from] = r;
-                    else _highest.Remove(from);
+                    if (remaining is { } r)
+                    {
+                        _highest[from] = r;
+                    }
+                    else
+                    {
+                        _highest.Remove(from);
+                    }
                 }
             }
         }
@@ -77,7 +89,10 @@ public sealed class InMemoryNonceStore : INonceStore
     {
         lock (_lock)
         {
-            if (_pending.TryGetValue((from, nonce), out var existing) && existing.Hash == hash) _pending.Remove((from, nonce));
+            if (_pending.TryGetValue((from, nonce), out var existing) && existing.Hash == hash)
+            {
+                _pending.Remove((from, nonce));
+            }
         }
         return Task.CompletedTask;
     }

@@ -61,7 +61,8 @@ public sealed class NonceManager
     {
         var state = _states.GetOrAdd(address, _ => new AddressState());
         await state.Lock.WaitAsync(ct);
-        try { state.Next = await _rpc.GetTransactionCountAsync(address, BlockTag.Pending, ct); }
+        try
+        { state.Next = await _rpc.GetTransactionCountAsync(address, BlockTag.Pending, ct); }
         finally { state.Lock.Release(); }
     }
 
@@ -80,7 +81,10 @@ public sealed class NonceManager
             await using var reservation = await ReserveAsync(key.Address, ct);
             var transaction = build(reservation.Nonce);
             if (transaction.Nonce != reservation.Nonce)
+            {
                 throw new InvalidOperationException($"The transaction was built with nonce {transaction.Nonce}, not the reserved {reservation.Nonce}.");
+            }
+
             var signed = transaction.Sign(key);
             await _store.SaveAsync(new PendingTransaction(key.Address, signed.Nonce, signed.Hash, signed.Raw, DateTimeOffset.UtcNow), ct);
             try
@@ -136,7 +140,11 @@ public sealed class NonceManager
 
     internal void Complete(AddressState state, ulong nonce, bool committed)
     {
-        if (committed) state.Next = nonce + 1;
+        if (committed)
+        {
+            state.Next = nonce + 1;
+        }
+
         state.Lock.Release();
     }
 }
@@ -170,15 +178,24 @@ public sealed class NonceReservation : IAsyncDisposable, IDisposable
 
     internal async Task ResyncAndReleaseAsync(EthRpcClient rpc, CancellationToken ct)
     {
-        if (Volatile.Read(ref _done) != 0) return;
-        try { _state.Next = await rpc.GetTransactionCountAsync(Address, BlockTag.Pending, ct); }
+        if (Volatile.Read(ref _done) != 0)
+        {
+            return;
+        }
+
+        try
+        { _state.Next = await rpc.GetTransactionCountAsync(Address, BlockTag.Pending, ct); }
         catch (Exception) { _state.Next = null; throw; }
         finally { Release(); }
     }
 
     private void Finish(bool committed)
     {
-        if (Interlocked.Exchange(ref _done, 1) != 0) return;
+        if (Interlocked.Exchange(ref _done, 1) != 0)
+        {
+            return;
+        }
+
         _manager.Complete(_state, Nonce, committed);
     }
 

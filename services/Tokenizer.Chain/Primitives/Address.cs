@@ -23,7 +23,11 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
     /// <summary>Creates an address from exactly 20 bytes.</summary>
     public Address(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length != Length) throw new ArgumentException("An address is exactly 20 bytes.", nameof(bytes));
+        if (bytes.Length != Length)
+        {
+            throw new ArgumentException("An address is exactly 20 bytes.", nameof(bytes));
+        }
+
         _a = BinaryPrimitives.ReadUInt64BigEndian(bytes);
         _b = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
         _c = BinaryPrimitives.ReadUInt32BigEndian(bytes[16..]);
@@ -53,10 +57,18 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
     {
         if (publicKey.Length == 65)
         {
-            if (publicKey[0] != 0x04) throw new ArgumentException("Expected an uncompressed public key.", nameof(publicKey));
+            if (publicKey[0] != 0x04)
+            {
+                throw new ArgumentException("Expected an uncompressed public key.", nameof(publicKey));
+            }
+
             publicKey = publicKey[1..];
         }
-        if (publicKey.Length != 64) throw new ArgumentException("Expected a 64- or 65-byte public key.", nameof(publicKey));
+        if (publicKey.Length != 64)
+        {
+            throw new ArgumentException("Expected a 64- or 65-byte public key.", nameof(publicKey));
+        }
+
         Span<byte> hash = stackalloc byte[32];
         Keccak256.Hash(publicKey, hash);
         return new Address(hash[12..]);
@@ -88,16 +100,29 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
     public static bool TryParse(string? text, out Address address, out string? error)
     {
         address = default;
-        if (text is null) { error = "Address is null."; return false; }
+        if (text is null)
+        { error = "Address is null."; return false; }
         var s = text.AsSpan();
-        if (s.Length >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s = s[2..];
-        if (s.Length != 40) { error = "An address has 40 hex digits."; return false; }
+        if (s.Length >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        {
+            s = s[2..];
+        }
+
+        if (s.Length != 40)
+        { error = "An address has 40 hex digits."; return false; }
         bool hasLower = false, hasUpper = false;
         foreach (var ch in s)
         {
-            if (!char.IsAsciiHexDigit(ch)) { error = "An address contains only hex digits."; return false; }
-            if (ch is >= 'a' and <= 'f') hasLower = true;
-            else if (ch is >= 'A' and <= 'F') hasUpper = true;
+            if (!char.IsAsciiHexDigit(ch))
+            { error = "An address contains only hex digits."; return false; }
+            if (ch is >= 'a' and <= 'f')
+            {
+                hasLower = true;
+            }
+            else if (ch is >= 'A' and <= 'F')
+            {
+                hasUpper = true;
+            }
         }
         Span<byte> bytes = stackalloc byte[Length];
         Convert.FromHexString(s, bytes, out _, out _);
@@ -106,7 +131,8 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
         {
             Span<char> expected = stackalloc char[40];
             candidate.FormatChecksummed(expected);
-            if (!s.SequenceEqual(expected)) { error = "Mixed-case address has an invalid EIP-55 checksum."; return false; }
+            if (!s.SequenceEqual(expected))
+            { error = "Mixed-case address has an invalid EIP-55 checksum."; return false; }
         }
         address = candidate;
         error = null;
@@ -158,7 +184,11 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
     public int CompareTo(Address other)
     {
         var c = _a.CompareTo(other._a);
-        if (c != 0) return c;
+        if (c != 0)
+        {
+            return c;
+        }
+
         c = _b.CompareTo(other._b);
         return c != 0 ? c : _c.CompareTo(other._c);
     }

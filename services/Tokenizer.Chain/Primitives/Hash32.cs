@@ -15,7 +15,11 @@ public readonly struct Hash32 : IEquatable<Hash32>
     /// <summary>Copies exactly 32 bytes.</summary>
     public Hash32(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length != Length) throw new ArgumentException("A hash is exactly 32 bytes.", nameof(bytes));
+        if (bytes.Length != Length)
+        {
+            throw new ArgumentException("A hash is exactly 32 bytes.", nameof(bytes));
+        }
+
         _bytes = bytes.ToArray();
     }
 

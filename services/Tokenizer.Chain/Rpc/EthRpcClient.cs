@@ -53,7 +53,10 @@ public sealed class EthRpcClient
         _http = http;
         _endpoint = options.Endpoint;
         _timeout = options.DefaultTimeout;
-        if (_endpoint is null && http.BaseAddress is null) throw new ArgumentException("Set an endpoint or the HttpClient's BaseAddress.");
+        if (_endpoint is null && http.BaseAddress is null)
+        {
+            throw new ArgumentException("Set an endpoint or the HttpClient's BaseAddress.");
+        }
     }
 
     private EthRpcClient(EthRpcClient other, TimeSpan timeout)
@@ -131,7 +134,10 @@ public sealed class EthRpcClient
             var result = await RequestAsync("eth_sendRawTransaction", [transaction.RawHex], ct);
             var hash = Hash32.Parse(result.GetString()!);
             if (hash != transaction.Hash)
+            {
                 throw new InvalidOperationException($"The node reported hash {hash} for transaction {transaction.Hash}.");
+            }
+
             return hash;
         }
         catch (RpcException e) when (e.IsAlreadyKnown)
@@ -140,7 +146,11 @@ public sealed class EthRpcClient
         }
         catch (RpcException e) when (e.IsNonceTooLow)
         {
-            if (await GetTransactionByHashAsync(transaction.Hash, ct) is not null) return transaction.Hash;
+            if (await GetTransactionByHashAsync(transaction.Hash, ct) is not null)
+            {
+                return transaction.Hash;
+            }
+
             throw;
         }
     }
@@ -163,8 +173,16 @@ public sealed class EthRpcClient
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            if (await GetTransactionReceiptAsync(hash, ct) is { } receipt) return receipt;
-            if (DateTime.UtcNow >= deadline) return null;
+            if (await GetTransactionReceiptAsync(hash, ct) is { } receipt)
+            {
+                return receipt;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return null;
+            }
+
             await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(200), ct);
         }
     }
@@ -197,8 +215,16 @@ public sealed class EthRpcClient
                 chunkSize = Math.Max(1, (end - start + 1) / 2);
                 continue;
             }
-            foreach (var log in page) yield return log;
-            if (end == ulong.MaxValue) yield break;
+            foreach (var log in page)
+            {
+                yield return log;
+            }
+
+            if (end == ulong.MaxValue)
+            {
+                yield break;
+            }
+
             start = end + 1;
         }
     }
@@ -212,8 +238,16 @@ public sealed class EthRpcClient
         var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = new JsonArray(parameters) };
         using var document = await PostAsync(method, body.ToJsonString(), ct);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw new RpcTransportException(method, "The node's answer is not a JSON-RPC object.");
-        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object) throw RpcException.FromJson(method, error);
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new RpcTransportException(method, "The node's answer is not a JSON-RPC object.");
+        }
+
+        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        {
+            throw RpcException.FromJson(method, error);
+        }
+
         return root.TryGetProperty("result", out var result)
             ? result.Clone()
             : throw new RpcTransportException(method, "The node's answer has neither a result nor an error.");
@@ -223,7 +257,11 @@ public sealed class EthRpcClient
     public async Task<IReadOnlyList<RpcResponse>> BatchAsync(IReadOnlyList<RpcRequest> requests, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        if (requests.Count == 0) return [];
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
         var firstId = Interlocked.Add(ref _nextId, requests.Count) - requests.Count + 1;
         var array = new JsonArray();
         for (var i = 0; i < requests.Count; i++)
@@ -235,21 +273,39 @@ public sealed class EthRpcClient
         using var document = await PostAsync("batch", array.ToJsonString(), ct);
         var root = document.RootElement;
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var batchError))
+        {
             throw RpcException.FromJson("batch", batchError);
-        if (root.ValueKind != JsonValueKind.Array) throw new RpcTransportException("batch", "The node's answer to a batch is not an array.");
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new RpcTransportException("batch", "The node's answer to a batch is not an array.");
+        }
+
         var responses = new RpcResponse?[requests.Count];
         foreach (var item in root.EnumerateArray())
         {
-            if (!item.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var id)) continue;
+            if (!item.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var id))
+            {
+                continue;
+            }
+
             var index = id - firstId;
-            if (index < 0 || index >= requests.Count) continue;
+            if (index < 0 || index >= requests.Count)
+            {
+                continue;
+            }
+
             var method = requests[(int)index].Method;
             responses[index] = item.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
                 ? new RpcResponse(method, null, RpcException.FromJson(method, error))
                 : new RpcResponse(method, item.TryGetProperty("result", out var result) ? result.Clone() : default(JsonElement?), null);
         }
         for (var i = 0; i < responses.Length; i++)
+        {
             responses[i] ??= new RpcResponse(requests[i].Method, null, new RpcException(requests[i].Method, 0, "No answer in the batch response.", null));
+        }
+
         return responses!;
     }
 

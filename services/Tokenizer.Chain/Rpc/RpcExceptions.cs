@@ -21,7 +21,10 @@ public class RpcException : Exception
         if (errorData is not null && errorData.StartsWith("0x", StringComparison.Ordinal) && Hex.TryDecode(errorData, out var bytes))
         {
             RevertData = bytes;
-            if (ErrorDecoder.Default.TryDecode(bytes, out var decoded)) Revert = decoded;
+            if (ErrorDecoder.Default.TryDecode(bytes, out var decoded))
+            {
+                Revert = decoded;
+            }
         }
     }
 
@@ -71,7 +74,10 @@ public class RpcException : Exception
         var message = error.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
         string? data = null;
         if (error.TryGetProperty("data", out var d))
+        {
             data = d.ValueKind == JsonValueKind.String ? d.GetString() : d.ValueKind == JsonValueKind.Null ? null : d.GetRawText();
+        }
+
         return new RpcException(method, code, message, data);
     }
 }

@@ -74,14 +74,46 @@ public sealed record CallRequest
     internal JsonObject ToJson()
     {
         var o = new JsonObject();
-        if (From is { } from) o["from"] = from.ToLowerHex();
-        if (To is { } to) o["to"] = to.ToLowerHex();
-        if (Gas is { } gas) o["gas"] = Hex.EncodeQuantity(gas);
-        if (GasPrice is { } gp) o["gasPrice"] = Hex.EncodeQuantity(gp);
-        if (MaxFeePerGas is { } mf) o["maxFeePerGas"] = Hex.EncodeQuantity(mf);
-        if (MaxPriorityFeePerGas is { } mp) o["maxPriorityFeePerGas"] = Hex.EncodeQuantity(mp);
-        if (Value is { } v) o["value"] = Hex.EncodeQuantity(v);
-        if (Data is { } d) o["input"] = Hex.Encode(d);
+        if (From is { } from)
+        {
+            o["from"] = from.ToLowerHex();
+        }
+
+        if (To is { } to)
+        {
+            o["to"] = to.ToLowerHex();
+        }
+
+        if (Gas is { } gas)
+        {
+            o["gas"] = Hex.EncodeQuantity(gas);
+        }
+
+        if (GasPrice is { } gp)
+        {
+            o["gasPrice"] = Hex.EncodeQuantity(gp);
+        }
+
+        if (MaxFeePerGas is { } mf)
+        {
+            o["maxFeePerGas"] = Hex.EncodeQuantity(mf);
+        }
+
+        if (MaxPriorityFeePerGas is { } mp)
+        {
+            o["maxPriorityFeePerGas"] = Hex.EncodeQuantity(mp);
+        }
+
+        if (Value is { } v)
+        {
+            o["value"] = Hex.EncodeQuantity(v);
+        }
+
+        if (Data is { } d)
+        {
+            o["input"] = Hex.Encode(d);
+        }
+
         return o;
     }
 }
@@ -97,16 +129,32 @@ public sealed record LogFilter
     internal JsonObject ToJson()
     {
         var o = new JsonObject { ["fromBlock"] = FromBlock.ToString(), ["toBlock"] = ToBlock.ToString() };
-        if (Addresses.Count == 1) o["address"] = Addresses[0].ToLowerHex();
-        else if (Addresses.Count > 1) o["address"] = new JsonArray(Addresses.Select(a => (JsonNode?)a.ToLowerHex()).ToArray());
+        if (Addresses.Count == 1)
+        {
+            o["address"] = Addresses[0].ToLowerHex();
+        }
+        else if (Addresses.Count > 1)
+        {
+            o["address"] = new JsonArray(Addresses.Select(a => (JsonNode?)a.ToLowerHex()).ToArray());
+        }
+
         if (Topics.Count > 0)
         {
             var topics = new JsonArray();
             foreach (var position in Topics)
             {
-                if (position is null || position.Count == 0) topics.Add(null);
-                else if (position.Count == 1) topics.Add(position[0].ToString());
-                else topics.Add(new JsonArray(position.Select(t => (JsonNode?)t.ToString()).ToArray()));
+                if (position is null || position.Count == 0)
+                {
+                    topics.Add(null);
+                }
+                else if (position.Count == 1)
+                {
+                    topics.Add(position[0].ToString());
+                }
+                else
+                {
+                    topics.Add(new JsonArray(position.Select(t => (JsonNode?)t.ToString()).ToArray()));
+                }
             }
             o["topics"] = topics;
         }

@@ -21,7 +21,11 @@ public static class Hex
     {
         ArgumentNullException.ThrowIfNull(hex);
         var s = StripPrefix(hex.AsSpan());
-        if ((s.Length & 1) != 0) throw new FormatException("Hex data must have an even number of digits.");
+        if ((s.Length & 1) != 0)
+        {
+            throw new FormatException("Hex data must have an even number of digits.");
+        }
+
         return Convert.FromHexString(s);
     }
 
@@ -29,12 +33,23 @@ public static class Hex
     public static bool TryDecode(string? hex, out byte[] bytes)
     {
         bytes = [];
-        if (hex is null) return false;
+        if (hex is null)
+        {
+            return false;
+        }
+
         var s = StripPrefix(hex.AsSpan());
-        if ((s.Length & 1) != 0) return false;
+        if ((s.Length & 1) != 0)
+        {
+            return false;
+        }
+
         var buffer = new byte[s.Length / 2];
         if (Convert.FromHexString(s, buffer, out _, out var written) != System.Buffers.OperationStatus.Done || written != buffer.Length)
+        {
             return false;
+        }
+
         bytes = buffer;
         return true;
     }
@@ -43,16 +58,30 @@ public static class Hex
     public static void DecodeInto(ReadOnlySpan<char> hex, Span<byte> destination)
     {
         var s = StripPrefix(hex);
-        if (s.Length != destination.Length * 2) throw new FormatException($"Expected {destination.Length} bytes of hex.");
+        if (s.Length != destination.Length * 2)
+        {
+            throw new FormatException($"Expected {destination.Length} bytes of hex.");
+        }
+
         if (Convert.FromHexString(s, destination, out _, out _) != System.Buffers.OperationStatus.Done)
+        {
             throw new FormatException("Invalid hex digit.");
+        }
     }
 
     /// <summary>Encodes a non-negative integer as a JSON-RPC quantity ("0x0", "0x1a").</summary>
     public static string EncodeQuantity(BigInteger value)
     {
-        if (value.Sign < 0) throw new ArgumentOutOfRangeException(nameof(value), "Quantities are non-negative.");
-        if (value.IsZero) return "0x0";
+        if (value.Sign < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "Quantities are non-negative.");
+        }
+
+        if (value.IsZero)
+        {
+            return "0x0";
+        }
+
         var hex = value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
         return "0x" + hex;
     }
@@ -65,9 +94,19 @@ public static class Hex
     {
         ArgumentNullException.ThrowIfNull(quantity);
         var s = StripPrefix(quantity.AsSpan());
-        if (s.Length == 0) throw new FormatException("Empty quantity.");
+        if (s.Length == 0)
+        {
+            throw new FormatException("Empty quantity.");
+        }
+
         foreach (var c in s)
-            if (!char.IsAsciiHexDigit(c)) throw new FormatException("Invalid hex digit in quantity.");
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                throw new FormatException("Invalid hex digit in quantity.");
+            }
+        }
+
         return BigInteger.Parse("0" + s.ToString(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
     }
 
@@ -75,8 +114,16 @@ public static class Hex
     public static ulong DecodeQuantityUInt64(string quantity)
     {
         var s = StripPrefix(quantity.AsSpan()).TrimStart('0');
-        if (s.Length == 0) return 0;
-        if (s.Length > 16) throw new OverflowException("Quantity does not fit in 64 bits.");
+        if (s.Length == 0)
+        {
+            return 0;
+        }
+
+        if (s.Length > 16)
+        {
+            throw new OverflowException("Quantity does not fit in 64 bits.");
+        }
+
         return ulong.Parse(s, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
     }
 

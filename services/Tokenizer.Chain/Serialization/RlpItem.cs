@@ -44,7 +44,11 @@ public sealed class RlpItem
     public BigInteger ToBigInteger()
     {
         EnsureString();
-        if (Bytes.Length > 0 && Bytes[0] == 0) throw new RlpException("Non-canonical integer: leading zero byte.");
+        if (Bytes.Length > 0 && Bytes[0] == 0)
+        {
+            throw new RlpException("Non-canonical integer: leading zero byte.");
+        }
+
         return new BigInteger(Bytes, isUnsigned: true, isBigEndian: true);
     }
 
@@ -52,26 +56,59 @@ public sealed class RlpItem
     public ulong ToUInt64()
     {
         EnsureString();
-        if (Bytes.Length > 8) throw new RlpException("Integer does not fit in 64 bits.");
-        if (Bytes.Length > 0 && Bytes[0] == 0) throw new RlpException("Non-canonical integer: leading zero byte.");
+        if (Bytes.Length > 8)
+        {
+            throw new RlpException("Integer does not fit in 64 bits.");
+        }
+
+        if (Bytes.Length > 0 && Bytes[0] == 0)
+        {
+            throw new RlpException("Non-canonical integer: leading zero byte.");
+        }
+
         ulong v = 0;
-        foreach (var b in Bytes) v = (v << 8) | b;
+        foreach (var b in Bytes)
+        {
+            v = (v << 8) | b;
+        }
+
         return v;
     }
 
     private void EnsureString()
     {
-        if (IsList) throw new RlpException("Expected an RLP string, found a list.");
+        if (IsList)
+        {
+            throw new RlpException("Expected an RLP string, found a list.");
+        }
     }
 
     /// <summary>Structural equality (for tests).</summary>
     public bool StructurallyEquals(RlpItem other)
     {
-        if (IsList != other.IsList) return false;
-        if (!IsList) return Bytes.AsSpan().SequenceEqual(other.Bytes);
-        if (Items.Count != other.Items.Count) return false;
+        if (IsList != other.IsList)
+        {
+            return false;
+        }
+
+        if (!IsList)
+        {
+            return Bytes.AsSpan().SequenceEqual(other.Bytes);
+        }
+
+        if (Items.Count != other.Items.Count)
+        {
+            return false;
+        }
+
         for (var i = 0; i < Items.Count; i++)
-            if (!Items[i].StructurallyEquals(other.Items[i])) return false;
+        {
+            if (!Items[i].StructurallyEquals(other.Items[i]))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

@@ -39,7 +39,10 @@ public sealed record Eip1559Transaction : ITransaction
     {
         ArgumentNullException.ThrowIfNull(key);
         if (MaxPriorityFeePerGas > MaxFeePerGas)
+        {
             throw new InvalidOperationException("maxPriorityFeePerGas cannot exceed maxFeePerGas; nodes reject such a transaction.");
+        }
+
         var signature = key.Sign(GetSigningHash());
         return SignedTransaction.Create(Encode(signature), key.Address, Nonce);
     }
@@ -47,7 +50,11 @@ public sealed record Eip1559Transaction : ITransaction
     /// <summary>Serialises with a given signature (recovery id 0 or 1).</summary>
     public byte[] Encode(EthSignature signature)
     {
-        if (signature.RecoveryId > 1) throw new ArgumentException("yParity must be 0 or 1.", nameof(signature));
+        if (signature.RecoveryId > 1)
+        {
+            throw new ArgumentException("yParity must be 0 or 1.", nameof(signature));
+        }
+
         var payload = Rlp.EncodeList(Fields(signature));
         var raw = new byte[payload.Length + 1];
         raw[0] = 0x02;

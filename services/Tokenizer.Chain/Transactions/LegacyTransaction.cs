@@ -42,7 +42,11 @@ public sealed record LegacyTransaction : ITransaction
     {
         ArgumentNullException.ThrowIfNull(key);
         // The platform never signs a replayable (pre-EIP-155) transaction; decoding old ones is still supported.
-        if (ChainId is null) throw new InvalidOperationException("Set ChainId: transactions are signed with EIP-155 replay protection.");
+        if (ChainId is null)
+        {
+            throw new InvalidOperationException("Set ChainId: transactions are signed with EIP-155 replay protection.");
+        }
+
         var signature = key.Sign(GetSigningHash());
         return SignedTransaction.Create(Encode(signature), key.Address, Nonce);
     }

@@ -45,7 +45,11 @@ internal static class TxRlp
     internal static byte[] Integer(ReadOnlySpan<byte> bigEndian32)
     {
         var start = 0;
-        while (start < bigEndian32.Length && bigEndian32[start] == 0) start++;
+        while (start < bigEndian32.Length && bigEndian32[start] == 0)
+        {
+            start++;
+        }
+
         return Rlp.EncodeBytes(bigEndian32[start..]);
     }
 
@@ -62,6 +66,9 @@ internal static class TxRlp
 
     internal static void CheckValue(BigInteger value, string name)
     {
-        if (value.Sign < 0 || value.GetBitLength() > 256) throw new ArgumentOutOfRangeException(name, $"{name} must be in [0, 2^256).");
+        if (value.Sign < 0 || value.GetBitLength() > 256)
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name} must be in [0, 2^256).");
+        }
     }
 }

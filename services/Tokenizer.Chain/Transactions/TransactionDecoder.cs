@@ -17,17 +17,33 @@ public static class TransactionDecoder
     /// <summary>Decodes a raw signed transaction.</summary>
     public static DecodedTransaction Decode(ReadOnlySpan<byte> raw)
     {
-        if (raw.IsEmpty) throw new FormatException("Empty transaction.");
+        if (raw.IsEmpty)
+        {
+            throw new FormatException("Empty transaction.");
+        }
+
         var hash = Hash32.Wrap(Keccak256.Hash(raw));
-        if (raw[0] >= 0xc0) return DecodeLegacy(raw, hash);
-        if (raw[0] == 0x02) return DecodeEip1559(raw, hash);
+        if (raw[0] >= 0xc0)
+        {
+            return DecodeLegacy(raw, hash);
+        }
+
+        if (raw[0] == 0x02)
+        {
+            return DecodeEip1559(raw, hash);
+        }
+
         throw new FormatException($"Unsupported transaction type 0x{raw[0]:x2}.");
     }
 
     private static DecodedTransaction DecodeLegacy(ReadOnlySpan<byte> raw, Hash32 hash)
     {
         var f = Rlp.Decode(raw);
-        if (!f.IsList || f.Items.Count != 9) throw new FormatException("A legacy transaction has 9 fields.");
+        if (!f.IsList || f.Items.Count != 9)
+        {
+            throw new FormatException("A legacy transaction has 9 fields.");
+        }
+
         var v = f.Items[6].ToBigInteger();
         ulong? chainId;
         int recoveryId;
@@ -41,7 +57,11 @@ public static class TransactionDecoder
             chainId = (ulong)((v - 35) / 2);
             recoveryId = (int)((v - 35) % 2);
         }
-        else throw new FormatException("Invalid v in a legacy transaction.");
+        else
+        {
+            throw new FormatException("Invalid v in a legacy transaction.");
+        }
+
         var tx = new LegacyTransaction
         {
             ChainId = chainId,
@@ -59,9 +79,17 @@ public static class TransactionDecoder
     private static DecodedTransaction DecodeEip1559(ReadOnlySpan<byte> raw, Hash32 hash)
     {
         var f = Rlp.Decode(raw[1..]);
-        if (!f.IsList || f.Items.Count != 12) throw new FormatException("A type 2 transaction has 12 fields.");
+        if (!f.IsList || f.Items.Count != 12)
+        {
+            throw new FormatException("A type 2 transaction has 12 fields.");
+        }
+
         var yParity = f.Items[9].ToUInt64();
-        if (yParity > 1) throw new FormatException("yParity must be 0 or 1.");
+        if (yParity > 1)
+        {
+            throw new FormatException("yParity must be 0 or 1.");
+        }
+
         var tx = new Eip1559Transaction
         {
             ChainId = f.Items[0].ToUInt64(),
@@ -99,13 +127,25 @@ public static class TransactionDecoder
 
     private static IReadOnlyList<AccessListItem> ReadAccessList(RlpItem item)
     {
-        if (!item.IsList) throw new FormatException("The access list must be a list.");
+        if (!item.IsList)
+        {
+            throw new FormatException("The access list must be a list.");
+        }
+
         var result = new List<AccessListItem>(item.Items.Count);
         foreach (var entry in item.Items)
         {
-            if (!entry.IsList || entry.Items.Count != 2 || !entry.Items[1].IsList) throw new FormatException("Malformed access list entry.");
+            if (!entry.IsList || entry.Items.Count != 2 || !entry.Items[1].IsList)
+            {
+                throw new FormatException("Malformed access list entry.");
+            }
+
             var address = ReadBytes(entry.Items[0]);
-            if (address.Length != 20) throw new FormatException("Access list address must be 20 bytes.");
+            if (address.Length != 20)
+            {
+                throw new FormatException("Access list address must be 20 bytes.");
+            }
+
             var keys = entry.Items[1].Items.Select(k =>
             {
                 var bytes = ReadBytes(k);
@@ -121,9 +161,16 @@ public static class TransactionDecoder
         var rb = ReadBytes(r);
         var sb = ReadBytes(s);
         if (rb.Length > 32 || sb.Length > 32 || (rb.Length > 0 && rb[0] == 0) || (sb.Length > 0 && sb[0] == 0))
+        {
             throw new FormatException("Non-canonical r or s.");
+        }
+
         var signature = new EthSignature(rb, sb, (byte)recoveryId);
-        if (!signature.IsLowS) throw new FormatException("High-s signatures are invalid (EIP-2).");
+        if (!signature.IsLowS)
+        {
+            throw new FormatException("High-s signatures are invalid (EIP-2).");
+        }
+
         return signature;
     }
 }

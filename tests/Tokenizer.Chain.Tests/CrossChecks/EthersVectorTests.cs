@@ -46,7 +46,10 @@ public class EthersVectorTests(ITestOutputHelper output)
         }
         finally
         {
-            if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
         }
     }
 

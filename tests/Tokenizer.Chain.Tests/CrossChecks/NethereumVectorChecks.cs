@@ -200,7 +200,11 @@ public static class NethereumVectorChecks
     public static int ContractAbis(string dir)
     {
         var path = Path.Combine(dir, "contract-abis.json");
-        if (!File.Exists(path)) return 0;
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
         var n = 0;
         foreach (var contract in VectorFiles.Load(dir, "contract-abis.json").EnumerateObject())
         {

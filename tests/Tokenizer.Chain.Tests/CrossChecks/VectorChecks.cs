@@ -58,7 +58,11 @@ public static class VectorChecks
             var expected = c.GetProperty("encoded").GetString()!;
             Hex.Encode(Serialization.Rlp.EncodeInteger(value)).Should().Be(expected);
             Serialization.Rlp.Decode(Hex.Decode(expected)).ToBigInteger().Should().Be(value);
-            if (value <= ulong.MaxValue) Hex.Encode(Serialization.Rlp.EncodeInteger((ulong)value)).Should().Be(expected);
+            if (value <= ulong.MaxValue)
+            {
+                Hex.Encode(Serialization.Rlp.EncodeInteger((ulong)value)).Should().Be(expected);
+            }
+
             n++;
         }
         return n;
@@ -175,7 +179,11 @@ public static class VectorChecks
     public static int ContractAbis(string dir)
     {
         var path = Path.Combine(dir, "contract-abis.json");
-        if (!File.Exists(path)) return 0;
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
         var artifacts = RepoPaths.Artifacts;
         var n = 0;
         foreach (var contract in VectorFiles.Load(dir, "contract-abis.json").EnumerateObject())

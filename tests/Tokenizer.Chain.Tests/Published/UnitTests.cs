@@ -52,7 +52,7 @@ public class RlpStrictnessTests
     [InlineData("817f", "a single byte below 0x80 must not be prefixed")]
     [InlineData("b80100", "long form for a short string")]
     [InlineData("b8020000", "long form for a short string")]
-    [InlineData("b90038" , "length with a leading zero")]
+    [InlineData("b90038", "length with a leading zero")]
     [InlineData("f800", "long form for a short list")]
     [InlineData("83abcd", "string runs past the end")]
     [InlineData("c3010203ff", "trailing bytes")]
@@ -224,8 +224,13 @@ public class TransactionDecoderStrictnessTests
 
     private static Eip1559Transaction Sample => new()
     {
-        ChainId = 1, Nonce = 1, MaxPriorityFeePerGas = 1, MaxFeePerGas = 2, GasLimit = 21_000,
-        To = Address.Parse("0x3535353535353535353535353535353535353535"), Value = 1,
+        ChainId = 1,
+        Nonce = 1,
+        MaxPriorityFeePerGas = 1,
+        MaxFeePerGas = 2,
+        GasLimit = 21_000,
+        To = Address.Parse("0x3535353535353535353535353535353535353535"),
+        Value = 1,
     };
 
     [Fact]

@@ -152,7 +152,10 @@ public class AnvilRpcTests(AnvilFixture anvil)
         var emitter = await DeployEmitterAsync();
         var first = await Rpc.GetBlockNumberAsync() + 1;
         for (var i = 1; i <= 12; i++)
+        {
             await MineAsync((await Eip1559Async(emitter, 0, Abi.Abi.Encode([AbiType.Address, AbiType.UInt256], [AnvilFixture.RandomAddress(), i]), gas: 60_000)).Sign(Dev0));
+        }
+
         var last = await Rpc.GetBlockNumberAsync();
 
         var limiter = new RangeLimitingHandler(maxBlocks: 3) { InnerHandler = new HttpClientHandler() };
@@ -161,7 +164,10 @@ public class AnvilRpcTests(AnvilFixture anvil)
         var filter = new LogFilter { Addresses = [emitter], Topics = [[Erc20Transfer.Topic0]] };
 
         var logs = new List<LogEntry>();
-        await foreach (var log in limited.GetLogsPagedAsync(filter, first, last, chunkSize: 10)) logs.Add(log);
+        await foreach (var log in limited.GetLogsPagedAsync(filter, first, last, chunkSize: 10))
+        {
+            logs.Add(log);
+        }
 
         logs.Select(l => Erc20Transfer.TryDecode(l.Topics, l.Data, out var t) ? (int)t.Value : -1).Should().Equal(Enumerable.Range(1, 12));
         limiter.Refusals.Should().BeGreaterThan(0);

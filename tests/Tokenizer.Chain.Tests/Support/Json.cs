@@ -17,7 +17,11 @@ public static class VectorFiles
         get
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Tokenizer.Chain.Tests.csproj"))) dir = dir.Parent;
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Tokenizer.Chain.Tests.csproj")))
+            {
+                dir = dir.Parent;
+            }
+
             return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("Test project folder not found."), "vectors");
         }
     }

@@ -24,9 +24,17 @@ public static class NethereumAbi
     {
         var (name, components) = Shape(type);
         var parameter = new Parameter(name, "p" + order.ToString(CultureInfo.InvariantCulture), order);
-        if (components is null) return parameter;
+        if (components is null)
+        {
+            return parameter;
+        }
+
         var abiType = parameter.ABIType;
-        while (abiType is ArrayType array) abiType = array.ElementType;
+        while (abiType is ArrayType array)
+        {
+            abiType = array.ElementType;
+        }
+
         ((TupleType)abiType).SetComponents(components);
         return parameter;
     }
@@ -38,15 +46,15 @@ public static class NethereumAbi
             case AbiKind.Tuple:
                 return ("tuple", Parameters(type.Components));
             case AbiKind.Array:
-            {
-                var (name, components) = Shape(type.Element!);
-                return (name + "[]", components);
-            }
+                {
+                    var (name, components) = Shape(type.Element!);
+                    return (name + "[]", components);
+                }
             case AbiKind.FixedArray:
-            {
-                var (name, components) = Shape(type.Element!);
-                return (name + "[" + type.Length.ToString(CultureInfo.InvariantCulture) + "]", components);
-            }
+                {
+                    var (name, components) = Shape(type.Element!);
+                    return (name + "[" + type.Length.ToString(CultureInfo.InvariantCulture) + "]", components);
+                }
             default:
                 return (type.Canonical, null);
         }

@@ -43,8 +43,15 @@ public sealed class TokenAttackTests(PlatformFixture platform)
         {
             var claims = new JsonObject
             {
-                ["iss"] = real.Issuer, ["aud"] = "tokenizer-api", ["sub"] = victim.Id, ["email"] = victim.Email,
-                ["plan"] = "BASIC", ["role"] = "operator", ["iat"] = now, ["nbf"] = now, ["exp"] = now + 600,
+                ["iss"] = real.Issuer,
+                ["aud"] = "tokenizer-api",
+                ["sub"] = victim.Id,
+                ["email"] = victim.Email,
+                ["plan"] = "BASIC",
+                ["role"] = "operator",
+                ["iat"] = now,
+                ["nbf"] = now,
+                ["exp"] = now + 600,
             };
             change?.Invoke(claims);
             return claims;
