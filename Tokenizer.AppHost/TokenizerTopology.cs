@@ -62,7 +62,6 @@ public static class TokenizerTopology
             .WithReference(ledgerData)
             .WithReference(monitor)
             .WithReference(redis).WaitFor(redis)
-            .WithHttpHealthCheck("/readyz")
             .WithPlatformDefaults();
 
         // Tokens name the platform's public address as their issuer, which is the gateway's, wherever it listens.
@@ -97,17 +96,23 @@ public static class TokenizerTopology
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name, launchProfileName: null)
             .WithHttpEndpoint(name: "http", isProxied: false)
-            .WithHttpHealthCheck("/readyz")
             .WithPlatformDefaults();
 
     // DCP gives a process 6 s after SIGTERM and stops the dashboard first; with the default 10 s OTLP export timeout
     // a service would still be flushing telemetry to the gone dashboard when it is killed. Each service runs in the
     // AppHost's environment (Development under script/server and the tests): with no launch profile, nothing else
     // would tell it, and it would start as Production.
-    private static IResourceBuilder<ProjectResource> WithPlatformDefaults(this IResourceBuilder<ProjectResource> project) =>
+    // Health is /readyz, asked continuously until the first 200 (see StartupHealthCheck), so that dependants and the
+    // "Tokenizer is up" line follow readiness at once rather than at Aspire's next, up-to-5-s-later poll.
+    private static IResourceBuilder<ProjectResource> WithPlatformDefaults(this IResourceBuilder<ProjectResource> project)
+    {
         project.WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
             .WithEnvironment("DOTNET_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName)
-            .WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName);
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName)
+            .WithHttpHealthCheck("/readyz");
+        StartupHealthCheck.Wrap(project.ApplicationBuilder.Services, project.Resource.Annotations.OfType<HealthCheckAnnotation>().Last().Key);
+        return project;
+    }
 
     private static IResourceBuilder<IResourceWithConnectionString>? Existing(IDistributedApplicationBuilder builder, string name) =>
         string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)) ? null : builder.AddConnectionString(name);

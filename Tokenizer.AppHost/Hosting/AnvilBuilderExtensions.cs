@@ -30,6 +30,7 @@ public static class AnvilBuilderExtensions
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheckKey, _ => new ChainRpcHealthCheck(() => connectionString, AnvilResource.ChainId), failureStatus: null, tags: null));
+        StartupHealthCheck.Wrap(builder.Services, healthCheckKey);
 
         return builder.AddResource(anvil)
             .WithEndpoint(name: AnvilResource.PrimaryEndpointName, scheme: "http", isProxied: false)

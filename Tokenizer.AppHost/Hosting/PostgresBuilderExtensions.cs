@@ -48,6 +48,7 @@ public static class PostgresBuilderExtensions
 
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(_ => AdminConnectionString(connectionString), name: healthCheckKey);
+        StartupHealthCheck.Wrap(builder.Services, healthCheckKey);
 
         init.WithParentRelationship(server);
         return builder.AddResource(server)
@@ -125,6 +126,7 @@ public static class PostgresBuilderExtensions
 
         var healthCheckKey = $"{database.Name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(_ => Unpooled(connectionString), name: healthCheckKey);
+        StartupHealthCheck.Wrap(builder.Services, healthCheckKey);
         return builder.AddResource(database).WithHealthCheck(healthCheckKey);
     }
 

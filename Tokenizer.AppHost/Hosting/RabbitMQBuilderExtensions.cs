@@ -60,6 +60,7 @@ public static class RabbitMQBuilderExtensions
             Uri = new Uri(connectionString ?? throw new InvalidOperationException("Connection string is unavailable")),
             ClientProvidedName = "tokenizer-apphost-health",
         }.CreateConnectionAsync().ConfigureAwait(false), healthCheckKey);
+        StartupHealthCheck.Wrap(builder.Services, healthCheckKey);
 
         var primaryPort = rabbit.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
         return builder.AddResource(rabbit)

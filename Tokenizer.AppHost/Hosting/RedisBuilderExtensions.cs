@@ -32,6 +32,7 @@ public static class RedisBuilderExtensions
 
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddRedis(_ => connectionString ?? throw new InvalidOperationException("Connection string is unavailable"), name: healthCheckKey);
+        StartupHealthCheck.Wrap(builder.Services, healthCheckKey);
 
         return builder.AddResource(redis)
             .WithEndpoint(name: RedisResource.PrimaryEndpointName, scheme: "redis", isProxied: false)
