@@ -119,6 +119,9 @@ public sealed class ContractTransactionSender
     /// <summary>The sending account.</summary>
     public Address From => _key.Address;
 
+    /// <summary>The node this sender talks to.</summary>
+    public EthRpcClient Rpc => _rpc;
+
     public ulong ChainId => _chainId;
 
     /// <summary>eth_estimateGas from <see cref="From"/>; a revert throws <see cref="ContractRevertException"/>.</summary>
