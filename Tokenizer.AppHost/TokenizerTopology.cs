@@ -20,6 +20,7 @@ public static class TokenizerTopology
         var redis = Existing(builder, ResourceNames.Redis) ?? builder.AddRedis(ResourceNames.Redis);
         var rabbit = Existing(builder, ResourceNames.RabbitMq) ?? builder.AddRabbitMQ(ResourceNames.RabbitMq);
         var chain = Existing(builder, ResourceNames.Chain) ?? builder.AddAnvil(ResourceNames.Chain);
+        var signer = PlatformSigner.Add(builder, chain);
 
         var identity = AddService<Projects.Tokenizer_Identity>(builder, ResourceNames.Identity)
             .WithReference(identityDb).WaitFor(identityDb)
@@ -34,7 +35,9 @@ public static class TokenizerTopology
             .WithReference(redis).WaitFor(redis)
             .WithReference(rabbit).WaitFor(rabbit)
             .WithReference(chain).WaitFor(chain)
-            .WithReference(identity);
+            .WithReference(identity)
+            .WithEnvironment("Chain__SignerPrivateKey", signer.Key)
+            .WithEnvironment("Chain__FactoryAddress", signer.FactoryAddress);
 
         var ledgerData = AddService<Projects.Tokenizer_LedgerData>(builder, ResourceNames.LedgerData)
             .WithReference(ledgerDataDb).WaitFor(ledgerDataDb)
@@ -48,7 +51,8 @@ public static class TokenizerTopology
             .WithReference(redis).WaitFor(redis)
             .WithReference(rabbit).WaitFor(rabbit)
             .WithReference(chain).WaitFor(chain)
-            .WithReference(identity);
+            .WithReference(identity)
+            .WithEnvironment("Chain__FactoryAddress", signer.FactoryAddress);
 
         // The gateway starts alongside the services rather than after them: its /readyz answers 503 until all four
         // are ready, so nothing is served early, and its own start-up is off the critical path.
@@ -66,6 +70,8 @@ public static class TokenizerTopology
 
         // Tokens name the platform's public address as their issuer, which is the gateway's, wherever it listens.
         identity.WithEnvironment("Identity__Issuer", gateway.GetEndpoint("http"));
+        // Token URIs and explorer links name the platform's public address too.
+        tokenAdmin.WithEnvironment("Platform__PublicBaseUrl", gateway.GetEndpoint("http"));
 
         PlatformBanner.PrintWhenReady(builder, gateway);
     }

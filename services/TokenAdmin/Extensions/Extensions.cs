@@ -1,4 +1,5 @@
 using Tokenizer.ServiceDefaults;
+using Tokenizer.TokenAdmin.Chain;
 
 namespace Tokenizer.TokenAdmin.Extensions;
 
@@ -9,8 +10,24 @@ internal static class Extensions
         builder.AddServiceDatabase(ConnectionNames.TokenAdminDb, typeof(Extensions).Assembly);
         builder.AddRedisClient(ConnectionNames.Redis);
         builder.AddServiceBus(ConnectionNames.Services.TokenAdmin);
+        builder.AddTransactionalOutbox();
         // JWT (Identity's JWKS) or API key; endpoints name their policy (user, operator) or AllowAnonymous.
         builder.AddDefaultAuthentication();
         builder.AddChainClient();
+        builder.AddPlatformChain();
+    }
+
+    private static void AddPlatformChain(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChainOptions>().BindConfiguration(ChainOptions.SectionName)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SignerPrivateKey), "Chain:SignerPrivateKey is not configured.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.FactoryAddress), "Chain:FactoryAddress is not configured.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PostgresNonceStore>();
+        builder.Services.AddSingleton<PlatformChain>();
+        builder.Services.AddSingleton<PlatformChainConnector>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PlatformChainConnector>());
+        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+            "platform-contracts", sp => sp.GetRequiredService<PlatformChainConnector>(), null, [Microsoft.Extensions.Hosting.Extensions.ReadyTag]));
     }
 }

@@ -1,0 +1,28 @@
+namespace Tokenizer.TokenAdmin.Chain;
+
+/// <summary>TokenAdmin's chain settings (section <c>Chain</c>).</summary>
+public sealed class ChainOptions
+{
+    public const string SectionName = "Chain";
+
+    /// <summary>The platform signer's private key (hex). A secret: from the AppHost's parameter or a mounted secret.</summary>
+    public string? SignerPrivateKey { get; set; }
+
+    /// <summary>The TokenizerFactory every token is deployed through.</summary>
+    public string? FactoryAddress { get; set; }
+
+    /// <summary>
+    /// Deploy the implementations and the factory through the CREATE2 deployer when they are missing (local chains).
+    /// Off by default: a production factory is deployed once, deliberately.
+    /// </summary>
+    public bool DeployPlatformContracts { get; set; }
+
+    /// <summary>How long a self-service write waits for its receipt before answering 502 (the transaction may still land).</summary>
+    public TimeSpan ReceiptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often receipts are polled.</summary>
+    public TimeSpan ReceiptPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Upper bound on maxFeePerGas (wei); null: no cap.</summary>
+    public System.Numerics.BigInteger? MaxFeePerGas { get; set; }
+}
