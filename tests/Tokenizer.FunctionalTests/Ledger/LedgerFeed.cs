@@ -61,7 +61,8 @@ public sealed class LedgerFeed : IAsyncDisposable
             added, removed ?? [], DateTimeOffset.UtcNow, Factory);
 
     public async Task PublishAsync<T>(T message, Guid? messageId = null) where T : class =>
-        await Bus.Publish(message, context =>
+        // The runtime type, so that a message held as object still goes out as its own record type.
+        await Bus.Publish(message, message.GetType(), context =>
         {
             if (messageId is { } id)
             {

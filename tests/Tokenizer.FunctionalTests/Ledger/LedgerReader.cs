@@ -35,14 +35,21 @@ public sealed class LedgerReader(PlatformFixture platform)
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            var json = await GetJsonAsync(pathAndQuery);
-            if (done(json))
+            using var response = await GetAsync(pathAndQuery);
+            var body = await response.Content.ReadAsStringAsync();
+            // 404 until the first row or scan of a new token is stored.
+            if (response.StatusCode != HttpStatusCode.NotFound)
             {
-                return json;
+                response.StatusCode.Should().Be(HttpStatusCode.OK, body);
+                var json = JsonNode.Parse(body)!;
+                if (done(json))
+                {
+                    return json;
+                }
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting until {because}; last answer of {pathAndQuery}: {json.ToJsonString()}");
+                throw new Xunit.Sdk.XunitException($"Timed out waiting until {because}; last answer of {pathAndQuery}: {(int)response.StatusCode} {body}");
             }
             await Task.Delay(200);
         }
