@@ -193,6 +193,23 @@ public sealed class LedgerHistoryTests(PlatformFixture platform)
         mints.AsArray().Select(r => Field(r, "update_id")).Should().Equal(events.Select(e => e.TransactionHash).Reverse());
     }
 
+    [Fact]
+    public async Task An_erc721_mint_of_several_token_ids_is_one_row_with_their_count()
+    {
+        await using var feed = await LedgerFeed.StartAsync(platform);
+        var token = PlatformChainAccess.RandomAddress().ToString();
+        var holder = PlatformChainAccess.RandomAddress().ToString();
+        // Shape as the Monitor publishes an ERC721 Minted event (token ids 5, 6, 7 in one transaction).
+        var minted = new HistoryEvent("mint", token.ToLowerInvariant(), "ERC721", 0, holder.ToLowerInvariant(), LedgerChain.RandomCommand().ToString(), "3",
+            ["5", "6", "7"], LedgerChain.RandomCommand().ToString(), 42, LedgerChain.RandomCommand().ToString(), 1, DateTimeOffset.UtcNow.AddSeconds(-5));
+        await feed.PublishAsync(feed.Batch(1, [minted]));
+
+        var mints = await _ledger.WaitForAsync($"/data/admin/mints?instrument_id={token}", j => j.AsArray().Count == 1, "the ERC721 mint is listed");
+        Field(mints[0], "amount").Should().Be("3");
+        Field(mints[0], "party_id").Should().Be(holder, "stored and served EIP-55 whatever case the feed used");
+        Field(mints[0], "instrument_id").Should().Be(token);
+    }
+
     private static void ShouldBe(JsonNode row, string commandId, DateTimeOffset blockTime, string party, string instrument, string updateId, string amount)
     {
         row.AsObject().Select(p => p.Key).Should().BeEquivalentTo("command_id", "created_at", "party_id", "instrument_id", "update_id", "amount");

@@ -11,7 +11,7 @@ namespace Tokenizer.FunctionalTests.Ledger;
 
 /// <summary>Holdings snapshots through the gateway, fed by scans of real balances as the Monitor takes them.</summary>
 [Collection(PlatformCollection.Name)]
-public sealed class LedgerHoldingsTests(PlatformFixture platform)
+public sealed class LedgerHoldingsTests(PlatformFixture platform, ITestOutputHelper output)
 {
     private static readonly BigInteger Unit = BigInteger.Pow(10, 18);
     private readonly LedgerReader _ledger = new(platform);
@@ -107,6 +107,40 @@ public sealed class LedgerHoldingsTests(PlatformFixture platform)
         var mine = await _ledger.GetJsonAsync($"{path}&party_id={owner.ToString().ToLowerInvariant()}");
         mine["total"]!.GetValue<long>().Should().Be(1);
         mine["holdings"]![0]!["amount"]!.GetValue<string>().Should().Be("7.0");
+    }
+
+    [Fact]
+    public async Task The_largest_documented_page_of_100000_holdings_comes_back_whole()
+    {
+        await using var feed = await LedgerFeed.StartAsync(platform);
+        var token = PlatformChainAccess.RandomAddress();
+        var entries = Enumerable.Range(0, 100_000)
+            .Select(_ => PlatformChainAccess.RandomAddress())
+            .Select(owner => new HoldingEntry(LedgerChain.HoldingCid(token, owner), owner.ToString(), "1000000000000000000", null, false))
+            .ToList();
+        await feed.PublishAsync(new HoldingsScanned(1, DateTimeOffset.UtcNow, 1, token.ToString(), "ERC20", 18, entries, feed.Factory));
+        var path = $"/data/admin/holdings?instrument_id={token}&limit=1";
+        await _ledger.WaitForAsync(path, j => j["total"]?.GetValue<long>() == 100_000, "the 100,000-holding scan is stored");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var page = await _ledger.GetJsonAsync($"/data/admin/holdings?instrument_id={token}");
+        var elapsed = started.Elapsed;
+        page["total"]!.GetValue<long>().Should().Be(100_000);
+        var rows = page["holdings"]!.AsArray();
+        rows.Should().HaveCount(100_000, "the default page is the documented maximum");
+        rows.Select(r => r!["holding_cid"]!.GetValue<string>()).Should().BeInAscendingOrder(StringComparer.Ordinal).And.OnlyHaveUniqueItems();
+        rows.Select(r => r!["amount"]!.GetValue<string>()).Distinct().Should().Equal("1.0");
+        // Reported, not asserted: the machine is shared. LedgerData's peak resident memory since its (re)start.
+        output.WriteLine($"100,000 holdings through the gateway: {elapsed.TotalMilliseconds:0} ms; LedgerData VmHWM: {LedgerDataPeakMemory()}");
+    }
+
+    private string LedgerDataPeakMemory()
+    {
+        var pid = platform.Platform.Snapshot(ResourceNames.LedgerData).Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
+        var status = pid is null ? null : $"/proc/{pid}/status";
+        return status is not null && File.Exists(status)
+            ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+            : "?";
     }
 
     private static async Task<HoldingsScanned> ScanAsync(LedgerFeed feed, TokenizerErc20Contract token, IEnumerable<Address> owners, long scanId, ulong block)
