@@ -5,6 +5,8 @@ namespace Tokenizer.LedgerData.Ingest;
 /// <summary>Normalises what the feeds carry into the stored forms (EIP-55 addresses, feed keys).</summary>
 public static class FeedValues
 {
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     /// <summary>The feed key of a factory: its EIP-55 address, or "" for the unnamed feed.</summary>
     public static string FeedKey(string? factory) => factory is null ? "" : Checksummed(factory, "Factory");
 
@@ -18,8 +20,6 @@ public static class FeedValues
         value is { Length: 66 } && value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && value.AsSpan(2).ContainsAnyExcept(HexDigits) is false
             ? "0x" + value[2..].ToLowerInvariant()
             : throw new InvalidFeedMessageException($"{field} '{value}' is not 0x followed by 64 hex digits");
-
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     public static string Kind(string kind) => kind switch
     {
