@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # EXPLAIN ANALYZE of every /data/admin/* query shape over synthetic rows, on a throw-away PostgreSQL cluster with
 # LedgerData's own migration applied. Usage: bench/ledger/explain.sh [mints] [holdings]   (defaults 1000000 100000)
-# Runs as the postgres user (PostgreSQL refuses root); prints the plans, which services/LedgerData/README.md quotes.
+# Runs as the postgres user (PostgreSQL refuses root); prints the plans, which services/LedgerData/README.md quotes,
+# then the SQL latency (p50/p99, pgbench, one client, 10 s each) of the history page at offset 0 and offset 900.
 set -euo pipefail
 mints=${1:-1000000}
 holdings=${2:-100000}
@@ -38,3 +39,11 @@ q "mints by party and instrument" "$page where e.kind = 'mint' and e.party_id = 
 q "holdings, 100000 rows"        "select h.holding_cid, h.party_id, h.instrument_id, h.amount, h.locked from holdings h where true and h.instrument_id = 'token0' order by h.instrument_id, h.holding_cid limit 100000 offset 0"
 q "holdings total"               "select count(*) from holdings h where true and h.instrument_id = 'token0'"
 q "holdings by party"            "select h.holding_cid, h.party_id, h.instrument_id, h.amount, h.locked from holdings h where true and h.party_id = 'party42' order by h.instrument_id, h.holding_cid limit 100000 offset 0"
+
+# p50/p99 of the history page's SQL, from pgbench's per-transaction log (microseconds in column 3).
+for offset in 0 900; do
+  echo "$page where e.kind = 'mint' $order limit 100 offset $offset;" > "$dir/page.sql"
+  chown postgres "$dir/page.sql"
+  (cd "$dir" && run "$bin/pgbench" -h "$dir" -p "$port" -U postgres -n -c 1 -T 10 -f "$dir/page.sql" -l --log-prefix="$dir/lat$offset" postgres >/dev/null)
+  cat "$dir"/lat$offset* | awk '{print $3}' | sort -n | awk -v o="$offset" '{a[NR]=$1} END {printf "---- history page offset %s: %d runs, p50 %.2f ms, p99 %.2f ms\n", o, NR, a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}'
+done
