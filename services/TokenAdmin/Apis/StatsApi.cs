@@ -17,6 +17,6 @@ public static class StatsApi
     public static async Task<Ok<StatsView>> Get(HttpContext http, QuotaStore quotas, CancellationToken ct)
     {
         var status = await quotas.StatusAsync(RequestContext.RequireUser(http), RequestContext.PlanClaim(http), ct);
-        return TypedResults.Ok(new StatsView(status.Plan, status.Limit, status.Used, status.Remaining, status.ResetsAt));
+        return TypedResults.Ok(new StatsView(status.Plan, status.Limit, status.Used, status.Remaining, status.ResetsAt.UtcDateTime));
     }
 }

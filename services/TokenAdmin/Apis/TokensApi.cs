@@ -31,7 +31,7 @@ public static class TokensApi
     {
         var userId = RequestContext.RequireUser(http);
         var list = await tokens.ListAsync(writer.Factory, userId, ct);
-        return TypedResults.Ok(list.Select(t => new TokenSummaryView(t.Address, t.Kind, t.Name, t.Symbol, t.CreatedAt)).ToArray());
+        return TypedResults.Ok(list.Select(t => new TokenSummaryView(t.Address, t.Kind, t.Name, t.Symbol, t.CreatedAt.UtcDateTime)).ToArray());
     }
 
     public static async Task<Ok<SuccessView<DeployedTokenView>>> Deploy(
@@ -41,7 +41,7 @@ public static class TokensApi
         var request = TokenRequests.Deploy(body);
         var (token, write) = await writer.DeployAsync(userId, RequestContext.PlanClaim(http), request, IdempotencyFilter.KeyOf(http), ct);
         return TypedResults.Ok(new SuccessView<DeployedTokenView>(true, new DeployedTokenView(token.Address, token.Kind, token.Name, token.Symbol,
-            token.CreatedAt, new TransactionView(write.TransactionHash, options.CurrentValue.ExplorerUrl(write.TransactionHash)))));
+            token.CreatedAt.UtcDateTime, new TransactionView(write.TransactionHash, options.CurrentValue.ExplorerUrl(write.TransactionHash)))));
     }
 
     public static async Task<Ok<TokenDetailsView>> Get(string address, HttpContext http, TokenWriter writer, CancellationToken ct)

@@ -49,6 +49,7 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
         list.Should().ContainSingle();
         list[0]!["address"]!.GetValue<string>().Should().Be(address.ToString());
         list[0]!["createdAt"]!.GetValue<string>().Should().EndWith("Z");
+        data["createdAt"]!.GetValue<string>().Should().EndWith("Z");
 
         var details = await _api.OkAsync(HttpMethod.Get, $"/tokens/{address.ToLowerHex()}", user.Token);
         details["paused"]!.GetValue<bool>().Should().BeFalse();
@@ -405,6 +406,13 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
         }
         using var docs = await platform.Gateway.GetAsync("/docs/");
         docs.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await docs.Content.ReadAsStringAsync()).Should().Contain("/openapi/");
+        (await docs.Content.ReadAsStringAsync()).Should().Contain("<title>Tokenizer API</title>");
+        using var script = await platform.Gateway.GetAsync("/docs/scalar.js");
+        script.StatusCode.Should().Be(HttpStatusCode.OK, "the page's script is served by the gateway itself, anonymously");
+        foreach (var service in new[] { "identity", "ledgerdata", "monitor" })
+        {
+            using var other = await platform.Gateway.GetAsync($"/openapi/{service}/v1.json");
+            other.StatusCode.Should().NotBe(HttpStatusCode.Unauthorized, "documents are public");
+        }
     }
 }
