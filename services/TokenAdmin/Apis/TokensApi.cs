@@ -16,12 +16,26 @@ public static class TokensApi
         group.MapGet("", List).WithName("ListTokens").WithSummary("The caller's tokens, newest first");
         group.MapPost("", Deploy).WithName("DeployToken")
             .WithSummary("Deploy an ERC20 or ERC721 token (takes 1 unit of the monthly quota)")
-            .WithDescription("Answers once the deploy transaction is included and succeeded. Idempotency-Key: a repeat returns the first answer.")
+            .WithDescription("""
+                Answers once the deploy transaction is included and succeeded. Idempotency-Key: a repeat returns the first answer.
+
+                ERC20: `{"type":"ERC20","name":"My Coin","symbol":"MYC","decimals":18,"isPermissionless":true}`
+                ERC721: `{"type":"ERC721","name":"My Art","symbol":"ART","isPermissionless":false,"baseUri":"https://cdn.example.com/meta/"}`
+
+                200: `{"success":true,"data":{"address":"0x…","type":"ERC20","name":"My Coin","symbol":"MYC","createdAt":"2026-01-01T00:00:00Z","transaction":{"hash":"0x…","explorerUrl":"http://…/tx/0x…"}}}`
+                Errors: 403 QUOTA_EXCEEDED, 422 VALIDATION_ERROR or BASE_URI_TOO_LONG, 502 CHAIN_ERROR, 503 DEPLOY_UNAVAILABLE.
+                """)
             .Accepts<DeployTokenExample>("application/json")
             .AddEndpointFilter<IdempotencyFilter>();
         group.MapGet("/{address}", Get).WithName("GetToken").WithSummary("One of the caller's tokens with its live control state");
         group.MapPost("/{address}/mint", Mint).WithName("MintToken")
             .WithSummary("Mint to an account (takes 1 unit of the monthly quota); ERC721 answers the new token id")
+            .WithDescription("""
+                ERC20: `{"owner":"0x…","amount":"1000000000000000000"}` (base units). ERC721: `{"owner":"0x…"}` mints the next id.
+
+                200: `{"success":true,"data":{"transaction":{"hash":"0x…","explorerUrl":"…"}}}` (ERC721 adds `"tokenId":"1"`).
+                Errors: 403 FORBIDDEN or QUOTA_EXCEEDED, 404 NOT_FOUND, 409 CONFLICT (paused, frozen or unapproved recipient), 422, 502 CHAIN_ERROR.
+                """)
             .Accepts<MintExample>("application/json")
             .AddEndpointFilter<IdempotencyFilter>();
         return app;
