@@ -43,6 +43,7 @@ internal static class Extensions
     {
         builder.AddDefaultOpenApi("Tokenizer self-service tokens (TokenAdmin)",
             "Deploy ERC20/ERC721 tokens, mint, control and describe them on chain, within the plan's monthly quota (tokenizer-api.txt).");
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer(OpenApiBearerScheme.ApplyAsync));
         builder.Services.AddOptions<SelfServiceOptions>().BindConfiguration(SelfServiceOptions.SectionName);
         builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);

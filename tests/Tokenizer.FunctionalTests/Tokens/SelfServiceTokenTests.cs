@@ -393,6 +393,7 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
     {
         using var document = await platform.Gateway.GetAsync("/openapi/tokenadmin/v1.json");
         var json = await document.ShouldBeOkJsonAsync();
+        json["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>().Should().Be("bearer");
         var paths = json["paths"]!.AsObject();
         paths.Select(p => p.Key).Should().Contain(["/tokens", "/tokens/{address}", "/tokens/{address}/mint", "/tokens/{address}/pause",
             "/tokens/{address}/metadata", "/tokens/{address}/metadata/keys", "/tokenURI/{address}/{tokenId}", "/stats"]);
