@@ -7,7 +7,12 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapTokenAdminApis();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -1,5 +1,10 @@
+using MassTransit;
 using Tokenizer.ServiceDefaults;
+using Tokenizer.TokenAdmin.Apis;
 using Tokenizer.TokenAdmin.Chain;
+using Tokenizer.TokenAdmin.Idempotency;
+using Tokenizer.TokenAdmin.Quotas;
+using Tokenizer.TokenAdmin.Tokens;
 
 namespace Tokenizer.TokenAdmin.Extensions;
 
@@ -9,12 +14,49 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(ConnectionNames.TokenAdminDb, typeof(Extensions).Assembly);
         builder.AddRedisClient(ConnectionNames.Redis);
-        builder.AddServiceBus(ConnectionNames.Services.TokenAdmin);
+        builder.AddServiceBus(ConnectionNames.Services.TokenAdmin, bus =>
+        {
+            bus.AddConsumer<UserRegisteredConsumer>();
+            bus.AddConsumer<PlanChangedConsumer>();
+        });
         builder.AddTransactionalOutbox();
         // JWT (Identity's JWKS) or API key; endpoints name their policy (user, operator) or AllowAnonymous.
         builder.AddDefaultAuthentication();
         builder.AddChainClient();
         builder.AddPlatformChain();
+        builder.AddSelfService();
+    }
+
+    public static WebApplication MapTokenAdminApis(this WebApplication app)
+    {
+        app.MapDefaultOpenApi();
+        app.MapTokensApi();
+        app.MapTokenControlsApi();
+        app.MapTokenMetadataApi();
+        app.MapTokenUriApi();
+        app.MapStatsApi();
+        app.MapExplorerApi();
+        return app;
+    }
+
+    private static void AddSelfService(this IHostApplicationBuilder builder)
+    {
+        builder.AddDefaultOpenApi("Tokenizer self-service tokens (TokenAdmin)",
+            "Deploy ERC20/ERC721 tokens, mint, control and describe them on chain, within the plan's monthly quota (tokenizer-api.txt).");
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer(OpenApiBearerScheme.ApplyAsync));
+        builder.Services.AddOptions<SelfServiceOptions>().BindConfiguration(SelfServiceOptions.SectionName);
+        builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TokenAdminMetrics>();
+        builder.Services.AddSingleton<QuotaStore>();
+        builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton<TokenUriCache>();
+        builder.Services.AddSingleton<TokenWriter>();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        // Binding failures throw, so the exception handler answers them in the documented shape.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     }
 
     private static void AddPlatformChain(this IHostApplicationBuilder builder)
