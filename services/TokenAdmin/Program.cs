@@ -1,3 +1,4 @@
+using Tokenizer.TokenAdmin.Apis;
 using Tokenizer.TokenAdmin.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapDefaultOpenApi();
+app.MapAdminCommandsApi();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using Tokenizer.ServiceDefaults;
 using Tokenizer.TokenAdmin.Chain;
+using Tokenizer.TokenAdmin.Commands;
 
 namespace Tokenizer.TokenAdmin.Extensions;
 
@@ -9,12 +10,14 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(ConnectionNames.TokenAdminDb, typeof(Extensions).Assembly);
         builder.AddRedisClient(ConnectionNames.Redis);
-        builder.AddServiceBus(ConnectionNames.Services.TokenAdmin);
+        builder.AddServiceBus(ConnectionNames.Services.TokenAdmin, bus => bus.AddOperatorCommandConsumers());
         builder.AddTransactionalOutbox();
         // JWT (Identity's JWKS) or API key; endpoints name their policy (user, operator) or AllowAnonymous.
         builder.AddDefaultAuthentication();
         builder.AddChainClient();
         builder.AddPlatformChain();
+        builder.AddOperatorCommands();
+        builder.AddDefaultOpenApi("TokenAdmin", "Every chain write: deploy, mint, burn, controls, metadata; operator commands.");
     }
 
     private static void AddPlatformChain(this IHostApplicationBuilder builder)
