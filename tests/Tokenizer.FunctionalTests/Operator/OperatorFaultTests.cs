@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Numerics;
+using Tokenizer.Chain.Contracts;
+using Tokenizer.Chain.Primitives;
+using Tokenizer.Chain.Rpc;
+using Tokenizer.FunctionalTests.Infrastructure;
+
+namespace Tokenizer.FunctionalTests.Operator;
+
+/// <summary>
+/// Operator commands across crashes and outages, on a platform of their own (<see cref="FaultPlatform"/>): whatever is
+/// killed or stopped, every accepted command executes exactly once, counted in the token's own Minted events.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class OperatorFaultTests(FaultPlatform faults) : IClassFixture<FaultPlatform>
+{
+    private static readonly BigInteger Unit = BigInteger.Pow(10, 18);
+
+    [Fact]
+    public async Task TokenAdmin_killed_twice_with_200_commands_in_flight_executes_each_exactly_once()
+    {
+        var client = faults.Operator;
+        var token = await client.DeployErc20Async();
+        var party = PlatformChainAccess.RandomAddress();
+        var ids = Enumerable.Range(0, 200).Select(i => OperatorCommandsClient.NewCommandId($"crash-{i:000}")).ToArray();
+        var accepted = new ConcurrentDictionary<string, string>();
+
+        var submitting = SubmitUntilAcceptedAsync(client, ids, token, party, accepted);
+        // First kill: with commands accepted and not yet sent. Second: with transactions just broadcast.
+        await WaitUntilAsync(() => accepted.Count >= 50, TimeSpan.FromSeconds(120));
+        await faults.KillAndRestartAsync(ResourceNames.TokenAdmin, TimeSpan.FromSeconds(1));
+        await WaitUntilAsync(() => accepted.Count >= 130, TimeSpan.FromSeconds(180));
+        await WaitForAnySentAsync(client, ids.Where(accepted.ContainsKey));
+        await faults.KillAndRestartAsync(ResourceNames.TokenAdmin, TimeSpan.Zero);
+        await submitting;
+
+        var answers = accepted.Values.Distinct().ToArray();
+        answers.Should().OnlyContain(a => a.Contains("\"submitted\"", StringComparison.Ordinal));
+        foreach (var id in ids)
+        {
+            (await client.WaitForOutcomeAsync(id, TimeSpan.FromSeconds(180)))["status"]!.GetValue<string>().Should().Be("confirmed", id);
+        }
+        await AssertMintedOnceEachAsync(client, token, ids);
+        (await client.BalanceOfAsync(token, party)).Should().Be(200 * Unit);
+    }
+
+    [Fact]
+    public async Task RabbitMQ_stopped_for_30_seconds_loses_no_command_and_each_executes_once()
+    {
+        var client = faults.Operator;
+        var token = await client.DeployErc20Async();
+        var party = PlatformChainAccess.RandomAddress();
+        var ids = Enumerable.Range(0, 20).Select(i => OperatorCommandsClient.NewCommandId($"broker-{i:00}")).ToArray();
+
+        await faults.OutageAsync(ResourceNames.RabbitMq, TimeSpan.FromSeconds(30), async () =>
+        {
+            foreach (var id in ids)
+            {
+                // Accepted while the broker is down: the outbox holds the messages.
+                await client.SubmitAsync("mint", id, token, party, "1");
+            }
+        });
+
+        foreach (var id in ids)
+        {
+            (await client.WaitForOutcomeAsync(id, TimeSpan.FromSeconds(120)))["status"]!.GetValue<string>().Should().Be("confirmed", id);
+        }
+        await AssertMintedOnceEachAsync(client, token, ids);
+        (await client.BalanceOfAsync(token, party)).Should().Be(20 * Unit);
+    }
+
+    [Fact]
+    public async Task The_chain_node_stopped_for_30_seconds_makes_commands_wait_and_none_fails()
+    {
+        var client = faults.Operator;
+        var token = await client.DeployErc20Async();
+        var party = PlatformChainAccess.RandomAddress();
+        // The instrument is known before the outage (accepting a new one needs the chain).
+        var warm = OperatorCommandsClient.NewCommandId("chain-warm");
+        await client.SubmitAsync("mint", warm, token, party, "1");
+        await client.WaitForOutcomeAsync(warm);
+        // anvil writes its state every 5 s; let the warm-up mint reach the file before the node goes.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var ids = Enumerable.Range(0, 10).Select(i => OperatorCommandsClient.NewCommandId($"chain-{i:00}")).ToArray();
+
+        await faults.OutageAsync(ResourceNames.Chain, TimeSpan.FromSeconds(30), async () =>
+        {
+            foreach (var id in ids)
+            {
+                await client.SubmitAsync("mint", id, token, party, "1");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(15));
+            foreach (var id in ids)
+            {
+                var (_, body) = await client.GetCommandAsync(id);
+                body!["status"]!.GetValue<string>().Should().Be("submitted", "nothing can be sent while the node is away, and nothing fails for it");
+            }
+        });
+
+        foreach (var id in ids)
+        {
+            (await client.WaitForOutcomeAsync(id, TimeSpan.FromSeconds(120)))["status"]!.GetValue<string>().Should().Be("confirmed", id);
+        }
+        await AssertMintedOnceEachAsync(client, token, ids);
+    }
+
+    private static async Task SubmitUntilAcceptedAsync(OperatorCommandsClient client, string[] ids, Address token, Address party, ConcurrentDictionary<string, string> accepted)
+    {
+        // An operator whose request got no answer repeats it with the same command_id until it does.
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var response = await client.PostAsync("mint", new { command_id = id, instrument_id = token.ToString(), party_id = party.ToString(), amount = "1" });
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        accepted[id] = await response.Content.ReadAsStringAsync();
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // The gateway's upstream is down: repeat.
+                }
+                catch (TaskCanceledException)
+                {
+                    // Timed out: repeat.
+                }
+                await Task.Delay(300);
+            }
+            throw new TimeoutException($"{id} was never accepted");
+        });
+    }
+
+    private static async Task WaitForAnySentAsync(OperatorCommandsClient client, IEnumerable<string> ids)
+    {
+        var candidates = ids.ToArray();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var id in candidates.Reverse().Take(20))
+            {
+                var (status, body) = await client.GetCommandAsync(id);
+                if (status == HttpStatusCode.OK && body!["status"]!.GetValue<string>() == "sent")
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition was not met in time.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task AssertMintedOnceEachAsync(OperatorCommandsClient client, Address token, IReadOnlyCollection<string> ids)
+    {
+        var logs = await client.Rpc.GetLogsAsync(new LogFilter { Addresses = [token], Topics = [[TokenizerEvents.Topic0<Erc20MintedEvent>()]] });
+        var byCommand = logs.GroupBy(l => l.Topics[1]).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var id in ids)
+        {
+            byCommand.GetValueOrDefault(CommandIds.ForMintOrBurn(id)).Should().Be(1, $"{id} mints exactly once");
+        }
+    }
+}
