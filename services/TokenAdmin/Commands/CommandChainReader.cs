@@ -55,7 +55,11 @@ public sealed class CommandChainReader(EthRpcClient rpc, NpgsqlDataSource dataSo
     /// <summary>The stored signed bytes of one of our transactions (null when the store no longer has it).</summary>
     public async Task<SignedTransaction?> FindStoredBytesAsync(Address signer, Hash32 hash, CancellationToken ct)
     {
-        await using var select = dataSource.CreateCommand("select raw, nonce from chain_transactions where sender = @sender and hash = @hash");
+        await using var select = dataSource.CreateCommand(
+            """
+            select raw, nonce from chain_transactions where sender = @sender and hash = @hash
+            union all select raw, nonce from operator_command_replacements where sender = @sender and hash = @hash
+            """);
         select.Parameters.AddWithValue("sender", signer.ToLowerHex());
         select.Parameters.AddWithValue("hash", hash.ToString());
         await using var reader = await select.ExecuteReaderAsync(ct);

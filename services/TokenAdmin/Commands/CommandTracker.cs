@@ -15,7 +15,7 @@ namespace Tokenizer.TokenAdmin.Commands;
 /// Replicas share the rows with SKIP LOCKED. A node that does not answer fails nothing: the round is simply retried.
 /// </summary>
 public sealed partial class CommandTracker(
-    NpgsqlDataSource dataSource, EthRpcClient rpc, PlatformChain chain, PostgresNonceStore nonceStore, CommandChainReader reader, CommandExecutor executor,
+    NpgsqlDataSource dataSource, EthRpcClient rpc, PlatformChain chain, PostgresNonceStore nonceStore, CommandChainReader reader, CommandExecutor executor, FeeBumper bumper,
     CommandMetrics metrics, IOptions<OperatorCommandOptions> options, ILogger<CommandTracker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,6 +66,7 @@ public sealed partial class CommandTracker(
         }
 
         var head = await rpc.GetBlockNumberAsync(ct);
+        var stuck = new List<string>();
         foreach (var command in sent)
         {
             TransactionReceipt? receipt = null;
@@ -82,7 +83,11 @@ public sealed partial class CommandTracker(
             if (receipt is null)
             {
                 // No receipt yet is not a failure; only a long silence makes us look closer.
-                if (DateTimeOffset.UtcNow - command.UpdatedAt > settings.RebroadcastAfter)
+                if (command.TxNonce is not null && DateTimeOffset.UtcNow - command.SentAt > settings.BumpAfter)
+                {
+                    stuck.Add(command.CommandId);
+                }
+                else if (DateTimeOffset.UtcNow - command.UpdatedAt > settings.RebroadcastAfter)
                 {
                     await ReconcileAsync(connection, transaction, command, ct);
                 }
@@ -95,6 +100,12 @@ public sealed partial class CommandTracker(
             await CompleteAsync(connection, transaction, command, receipt, ct);
         }
         await transaction.CommitAsync(ct);
+
+        // Each replacement commits its own bytes before it is broadcast, so it runs after this round's locks are gone.
+        foreach (var commandId in stuck)
+        {
+            await bumper.BumpAsync(commandId, ct);
+        }
     }
 
     private async Task CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OperatorCommand command, TransactionReceipt receipt, CancellationToken ct)
@@ -179,6 +190,11 @@ public sealed partial class CommandTracker(
             catch (RpcException e) when (e.IsNonceTooLow)
             {
                 nonceTaken = true;
+            }
+            catch (RpcException e)
+            {
+                // E.g. a replacement the pool refused: the other hashes are still tracked.
+                LogRebroadcastRefused(logger, command.CommandId, e.RpcMessage);
             }
         }
         else if (command.TxNonce is { } nonce && await rpc.GetTransactionByHashAsync(latest, ct) is null)
@@ -275,6 +291,9 @@ public sealed partial class CommandTracker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId}: resent the stored bytes of {Hash}")]
     private static partial void LogRebroadcast(ILogger logger, string commandId, string hash);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId}: the node refused the resent bytes: {Reason}")]
+    private static partial void LogRebroadcastRefused(ILogger logger, string commandId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId}: nonce {Nonce} was taken by another transaction; signing it again")]
     private static partial void LogNonceTaken(ILogger logger, string commandId, long? nonce);

@@ -14,6 +14,14 @@ public sealed class OperatorCommandOptions
     /// <summary>A sent transaction without a receipt this long has its stored bytes resent (and is checked for a taken nonce).</summary>
     public TimeSpan RebroadcastAfter { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A sent transaction without a receipt this long (since it or its last replacement was signed) is replaced: same
+    /// nonce, both fees raised by <see cref="FeeBumpPercent"/> (EIP-1559 pools ask for at least 10 %).
+    /// </summary>
+    public TimeSpan BumpAfter { get; set; } = TimeSpan.FromSeconds(12);
+
+    public int FeeBumpPercent { get; set; } = 15;
+
     /// <summary>A submitted command untouched this long is executed by the tracker (a lost or exhausted message).</summary>
     public TimeSpan SweepAfter { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -17,6 +17,7 @@ public static class OperatorCommandsExtensions
         builder.Services.AddSingleton<InstrumentResolver>();
         builder.Services.AddSingleton<CommandChainReader>();
         builder.Services.AddSingleton<CommandExecutor>();
+        builder.Services.AddSingleton<FeeBumper>();
         builder.Services.AddHostedService<CommandTracker>();
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Numerics;
+using System.Text.Json.Nodes;
 using Tokenizer.Chain.Contracts;
 using Tokenizer.Chain.Primitives;
 using Tokenizer.Chain.Rpc;
@@ -103,6 +104,58 @@ public sealed class OperatorFaultTests(FaultPlatform faults) : IClassFixture<Fau
             (await client.WaitForOutcomeAsync(id, TimeSpan.FromSeconds(120)))["status"]!.GetValue<string>().Should().Be("confirmed", id);
         }
         await AssertMintedOnceEachAsync(client, token, ids);
+    }
+
+    [Fact]
+    public async Task A_transaction_the_node_holds_back_is_replaced_with_higher_fees_and_exactly_one_of_its_hashes_lands()
+    {
+        var client = faults.Operator;
+        var token = await client.DeployErc20Async();
+        var party = PlatformChainAccess.RandomAddress();
+        var commandId = OperatorCommandsClient.NewCommandId("stuck");
+        JsonNode? held = null;
+
+        await client.Rpc.RequestAsync("evm_setAutomine", [JsonValue.Create(false)]);
+        await client.Rpc.RequestAsync("evm_setIntervalMining", [JsonValue.Create(0)]);
+        try
+        {
+            await client.SubmitAsync("mint", commandId, token, party, "3");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (DateTime.UtcNow < deadline)
+            {
+                var (_, body) = await client.GetCommandAsync(commandId);
+                if (body!["tx_hashes"]!.AsArray().Count >= 2)
+                {
+                    held = body;
+                    break;
+                }
+                await Task.Delay(500);
+            }
+        }
+        finally
+        {
+            // Back to the platform's mining: a block per transaction plus one a second.
+            await client.Rpc.RequestAsync("evm_setAutomine", [JsonValue.Create(true)]);
+            await client.Rpc.RequestAsync("evm_setIntervalMining", [JsonValue.Create(1)]);
+        }
+
+        held.Should().NotBeNull("the held-back transaction is replaced");
+        held!["status"]!.GetValue<string>().Should().Be("sent");
+        var outcome = await client.WaitForOutcomeAsync(commandId, TimeSpan.FromSeconds(60));
+        outcome["status"]!.GetValue<string>().Should().Be("confirmed");
+        var hashes = outcome["tx_hashes"]!.AsArray().Select(h => h!.GetValue<string>()).ToArray();
+        hashes.Should().Contain(outcome["update_id"]!.GetValue<string>());
+        var landed = new List<string>();
+        foreach (var hash in hashes)
+        {
+            if (await client.Rpc.GetTransactionReceiptAsync(Hash32.Parse(hash)) is not null)
+            {
+                landed.Add(hash);
+            }
+        }
+        landed.Should().ContainSingle().Which.Should().Be(outcome["update_id"]!.GetValue<string>());
+        await AssertMintedOnceEachAsync(client, token, [commandId]);
+        (await client.BalanceOfAsync(token, party)).Should().Be(3 * Unit);
     }
 
     private static async Task SubmitUntilAcceptedAsync(OperatorCommandsClient client, string[] ids, Address token, Address party, ConcurrentDictionary<string, string> accepted)
