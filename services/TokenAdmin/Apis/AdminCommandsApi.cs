@@ -26,11 +26,13 @@ public static class AdminCommandsApi
         admin.MapPost("/mint", SubmitMintAsync)
             .WithSummary("Mint units of an instrument to a party")
             .WithDescription("Idempotent by command_id: a repeat with the same body answers the same and mints once; another body is 409.")
-            .Accepts<AdminCommandRequest>("application/json");
+            .Accepts<AdminCommandRequest>("application/json")
+            .WithExamples(AdminCommandsOpenApi.MintRequest, AdminCommandsOpenApi.MintResponse);
         admin.MapPost("/burn", SubmitBurnAsync)
             .WithSummary("Burn units of an instrument held by a party")
             .WithDescription("Idempotent by command_id. ERC721: burns the party's N lowest token ids.")
-            .Accepts<AdminCommandRequest>("application/json");
+            .Accepts<AdminCommandRequest>("application/json")
+            .WithExamples(AdminCommandsOpenApi.BurnRequest, AdminCommandsOpenApi.BurnResponse);
         admin.MapGet("/commands/{command_id}", GetCommandAsync).WithSummary("One command's state, transaction, block, attempts and failure reason");
         admin.MapGet("/commands", ListCommandsAsync).WithSummary("Commands, newest first, optionally by status");
         return app;

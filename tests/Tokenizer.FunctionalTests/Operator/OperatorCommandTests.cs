@@ -247,6 +247,18 @@ public sealed class OperatorCommandTests(PlatformFixture platform) : IAsyncLifet
         metrics.Should().NotBeNull();
     }
 
+    [Fact]
+    public async Task TokenAdmin_describes_the_operator_commands_in_openapi_with_the_documented_examples()
+    {
+        using var direct = new HttpClient { BaseAddress = platform.GetServiceUrl(ResourceNames.TokenAdmin) };
+        var document = JsonNode.Parse(await direct.GetStringAsync("/openapi/v1.json"))!;
+        var paths = document["paths"]!.AsObject();
+        paths.Select(p => p.Key).Should().Contain(["/api/admin/mint", "/api/admin/burn", "/api/admin/commands", "/api/admin/commands/{command_id}"]);
+        var mint = paths["/api/admin/mint"]!["post"]!;
+        mint["requestBody"]!["content"]!["application/json"]!["example"]!["command_id"]!.GetValue<string>().Should().Be("mint-2025-01-01-001");
+        mint["responses"]!["200"]!["content"]!["application/json"]!["example"]!["status"]!.GetValue<string>().Should().Be("submitted");
+    }
+
     private async Task<IDictionary<string, JsonNode?>> TokenAdminMetricsAsync()
     {
         using var direct = new HttpClient { BaseAddress = platform.GetServiceUrl(ResourceNames.TokenAdmin) };
