@@ -24,6 +24,9 @@ public sealed class OperatorCommandsClient(HttpClient gateway, EthRpcClient rpc,
 
     public string Bearer => bearer;
 
+    /// <summary>The platform signer's key (the test owns the platform's data folder).</summary>
+    public EthKey Signer => signer;
+
     public static string NewCommandId(string tag) => $"{tag}-{Guid.NewGuid():N}";
 
     public async Task<HttpResponseMessage> PostAsync(string kind, object body, string? token = null)

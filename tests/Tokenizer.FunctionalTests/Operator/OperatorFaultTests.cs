@@ -158,6 +158,57 @@ public sealed class OperatorFaultTests(FaultPlatform faults) : IClassFixture<Fau
         (await client.BalanceOfAsync(token, party)).Should().Be(3 * Unit);
     }
 
+    [Fact]
+    public async Task A_nonce_taken_outside_the_platform_is_detected_and_the_command_is_signed_again_and_mints_once()
+    {
+        var client = faults.Operator;
+        var token = await client.DeployErc20Async();
+        var party = PlatformChainAccess.RandomAddress();
+        var commandId = OperatorCommandsClient.NewCommandId("taken");
+        string? original = null;
+
+        await client.Rpc.RequestAsync("evm_setAutomine", [JsonValue.Create(false)]);
+        await client.Rpc.RequestAsync("evm_setIntervalMining", [JsonValue.Create(0)]);
+        try
+        {
+            await client.SubmitAsync("mint", commandId, token, party, "4");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (original is null && DateTime.UtcNow < deadline)
+            {
+                var (_, body) = await client.GetCommandAsync(commandId);
+                original = body!["tx_hashes"]!.AsArray().Select(h => h!.GetValue<string>()).FirstOrDefault();
+                await Task.Delay(100);
+            }
+            original.Should().NotBeNull("the command was sent");
+
+            // Someone else with the signer's key uses the same nonce, paying far more: the pool takes theirs.
+            var pending = await client.Rpc.GetTransactionByHashAsync(Hash32.Parse(original!));
+            var outside = new Tokenizer.Chain.Transactions.Eip1559Transaction
+            {
+                ChainId = await client.Rpc.GetChainIdAsync(),
+                Nonce = pending!.Nonce,
+                MaxPriorityFeePerGas = 50_000_000_000,
+                MaxFeePerGas = 100_000_000_000,
+                GasLimit = 21_000,
+                To = client.Signer.Address,
+                Value = 0,
+            }.Sign(client.Signer);
+            await client.Rpc.SendRawTransactionAsync(outside);
+        }
+        finally
+        {
+            await client.Rpc.RequestAsync("evm_setAutomine", [JsonValue.Create(true)]);
+            await client.Rpc.RequestAsync("evm_setIntervalMining", [JsonValue.Create(1)]);
+        }
+
+        var outcome = await client.WaitForOutcomeAsync(commandId, TimeSpan.FromSeconds(90));
+        outcome["status"]!.GetValue<string>().Should().Be("confirmed", outcome.ToJsonString());
+        outcome["update_id"]!.GetValue<string>().Should().NotBe(original, "the first transaction's nonce went to another one");
+        (await client.Rpc.GetTransactionReceiptAsync(Hash32.Parse(original!))).Should().BeNull();
+        await AssertMintedOnceEachAsync(client, token, [commandId]);
+        (await client.BalanceOfAsync(token, party)).Should().Be(4 * Unit);
+    }
+
     private static async Task SubmitUntilAcceptedAsync(OperatorCommandsClient client, string[] ids, Address token, Address party, ConcurrentDictionary<string, string> accepted)
     {
         // An operator whose request got no answer repeats it with the same command_id until it does.
