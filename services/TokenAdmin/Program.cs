@@ -1,3 +1,4 @@
+using Tokenizer.TokenAdmin.Apis;
 using Tokenizer.TokenAdmin.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -2,6 +2,7 @@ using MassTransit;
 using Tokenizer.ServiceDefaults;
 using Tokenizer.TokenAdmin.Apis;
 using Tokenizer.TokenAdmin.Chain;
+using Tokenizer.TokenAdmin.Commands;
 using Tokenizer.TokenAdmin.Idempotency;
 using Tokenizer.TokenAdmin.Quotas;
 using Tokenizer.TokenAdmin.Tokens;
@@ -18,6 +19,7 @@ internal static class Extensions
         {
             bus.AddConsumer<UserRegisteredConsumer>();
             bus.AddConsumer<PlanChangedConsumer>();
+            bus.AddOperatorCommandConsumers();
         });
         builder.AddTransactionalOutbox();
         // JWT (Identity's JWKS) or API key; endpoints name their policy (user, operator) or AllowAnonymous.
@@ -25,6 +27,7 @@ internal static class Extensions
         builder.AddChainClient();
         builder.AddPlatformChain();
         builder.AddSelfService();
+        builder.AddOperatorCommands();
     }
 
     public static WebApplication MapTokenAdminApis(this WebApplication app)
@@ -36,13 +39,14 @@ internal static class Extensions
         app.MapTokenUriApi();
         app.MapStatsApi();
         app.MapExplorerApi();
+        app.MapAdminCommandsApi();
         return app;
     }
 
     private static void AddSelfService(this IHostApplicationBuilder builder)
     {
-        builder.AddDefaultOpenApi("Tokenizer self-service tokens (TokenAdmin)",
-            "Deploy ERC20/ERC721 tokens, mint, control and describe them on chain, within the plan's monthly quota (tokenizer-api.txt).");
+        builder.AddDefaultOpenApi("Tokenizer TokenAdmin",
+            "Every chain write. Self-service: deploy ERC20/ERC721 tokens, mint, control and describe them on chain within the plan's monthly quota (tokenizer-api.txt). Operators: exactly-once mint and burn by command_id, and each command's fate (token-app-api.txt).");
         builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer(OpenApiBearerScheme.ApplyAsync));
         builder.Services.AddOptions<SelfServiceOptions>().BindConfiguration(SelfServiceOptions.SectionName);
         builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName);
