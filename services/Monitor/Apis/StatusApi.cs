@@ -21,7 +21,7 @@ public static class StatusApi
         return app;
     }
 
-    public static async Task<JsonHttpResult<StatusDocument>> GetStatus(
+    public static async Task<Ok<StatusDocument>> GetStatus(
         StatusStore store, StatusSnapshotWriter writer, IOptions<ChainSettings> chain, TimeProvider clock)
     {
         var factory = Address.Parse(chain.Value.FactoryAddress!);
@@ -30,6 +30,6 @@ public static class StatusApi
         var monitor = document.Operational.Monitor;
         var age = monitor.LastSuccessAt is { } last ? Math.Round(Math.Max(0, (now - last).TotalSeconds), 3) : (double?)null;
         document = document with { Operational = document.Operational with { Monitor = monitor with { AgeSeconds = age } } };
-        return TypedResults.Json(document, StatusDocument.Json);
+        return TypedResults.Ok(document);
     }
 }

@@ -36,6 +36,9 @@ internal static class Extensions
         builder.Services.AddOptions<ChainSettings>().BindConfiguration(ChainSettings.SectionName)
             .Validate(o => Tokenizer.Chain.Primitives.Address.TryParse(o.FactoryAddress, out _), "Chain:FactoryAddress is not a valid address.")
             .ValidateOnStart();
+        // The operator API's documents are snake_case; /status is all this service serves, so its HTTP JSON (and the
+        // OpenAPI schema derived from it) is too. Fields that do not apply are omitted by attributes on the records.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = StatusDocument.Json.PropertyNamingPolicy);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MonitorState>();
         builder.Services.AddSingleton<MonitorMetrics>();
