@@ -72,9 +72,37 @@ public sealed class OwnMonitorPlatform : IAsyncDisposable
         }
     }
 
-    /// <summary>The pid of a resource's process, from its snapshot.</summary>
+    /// <summary>The pid of an executable resource's process, from its snapshot.</summary>
     public int Pid(string resource) => int.Parse(
-        Platform.Snapshot(resource).Properties.First(p => p.Name.EndsWith(".pid", StringComparison.Ordinal)).Value!.ToString()!, CultureInfo.InvariantCulture);
+        Platform.Snapshot(resource).Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The processes of a project resource (DCP's <c>dotnet run</c> and the service it runs), found by the address
+    /// they were told to listen on; the service first, so that killing in order leaves no orphan.
+    /// </summary>
+    public List<int> ServicePids(string resource)
+    {
+        var port = Platform.App.GetEndpoint(resource, "http").Port;
+        var pids = new List<int>();
+        foreach (var pid in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Select(n => int.TryParse(n, out var p) ? p : 0).Where(p => p > 0))
+        {
+            string environment;
+            try
+            {
+                environment = File.ReadAllText($"/proc/{pid}/environ");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (environment.Split('\0').Any(v => v.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal) && v.EndsWith($":{port}", StringComparison.Ordinal)))
+            {
+                pids.Add(pid);
+            }
+        }
+        pids.Should().NotBeEmpty($"a process listens for {resource} on port {port}");
+        return [.. pids.OrderByDescending(p => File.ReadAllText($"/proc/{p}/cmdline").Contains("\0run\0", StringComparison.Ordinal) ? 0 : 1)];
+    }
 
     /// <summary>Starts another Monitor with the AppHost monitor's environment (plus <paramref name="overrides"/>) on a free port.</summary>
     public async Task<(Process Process, Uri Url)> StartExtraMonitorAsync(IDictionary<string, string>? overrides = null)
