@@ -1,3 +1,4 @@
+using Tokenizer.Monitor.Apis;
 using Tokenizer.Monitor.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,7 +8,12 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapDefaultOpenApi();
+app.MapStatusApi();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

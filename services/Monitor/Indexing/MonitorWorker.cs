@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tokenizer.Chain.Primitives;
+using Tokenizer.Monitor.Scanning;
+using Tokenizer.Monitor.Status;
+
+namespace Tokenizer.Monitor.Indexing;
+
+/// <summary>
+/// The monitor loop. Every instance competes for the factory's leader lease each poll interval; the leader runs
+/// index → publish → scan → snapshot once per interval, the others stand by. A standby takes over within one or
+/// two intervals of the leader's death, and resumes at the shared cursor: no gap, no duplicate.
+/// </summary>
+public sealed partial class MonitorWorker(
+    NpgsqlDataSource dataSource, ChainIndexer indexer, HoldingsScanner scanner, StatusSnapshotWriter writer, MonitorState state,
+    IOptions<MonitorOptions> options, IOptions<ChainSettings> chain, ILogger<MonitorWorker> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly MonitorOptions _options = options.Value;
+
+    /// <summary>Runs the next cycle now (a token was just deployed) instead of at the next interval.</summary>
+    public void Wake() => _wake.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var factory = Address.Parse(chain.Value.FactoryAddress!);
+        var key = ChainIndexer.FactoryKey(factory);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LeaderLease? lease = null;
+            try
+            {
+                lease = await LeaderLease.TryAcquireAsync(dataSource, key, stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                LogLeaseUnavailable(logger, e.Message);
+            }
+            if (lease is null)
+            {
+                await WaitAsync(_options.PollInterval, stoppingToken);
+                continue;
+            }
+            await using (lease)
+            {
+                LogLeading(logger, factory.ToString());
+                state.SetLeader(true);
+                try
+                {
+                    await LeadAsync(lease, factory, stoppingToken);
+                }
+                finally
+                {
+                    state.SetLeader(false);
+                }
+            }
+        }
+    }
+
+    private async Task LeadAsync(LeaderLease lease, Address factory, CancellationToken ct)
+    {
+        scanner.Reset();
+        await writer.ResumeAsync(factory);
+        while (!ct.IsCancellationRequested)
+        {
+            var cycle = Stopwatch.StartNew();
+            try
+            {
+                // A long backfill yields every few intervals so that scans and the snapshot keep their pace.
+                await indexer.IndexAsync(lease.Connection, factory, _options.PollInterval * 3, ct);
+                ScanResult? scan = null;
+                var scanClock = Stopwatch.StartNew();
+                var scannedAt = DateTimeOffset.UtcNow;
+                if (_options.Enabled && state.ConfirmedBlock >= 0)
+                {
+                    scan = await scanner.ScanAsync(lease.Connection, factory, state.ConfirmedBlock, scannedAt, ct);
+                }
+                state.CycleSucceeded(DateTimeOffset.UtcNow, scanClock.Elapsed.TotalSeconds, scan?.Holdings ?? 0);
+                await writer.WriteAsync(lease.Connection, factory, scan, DateTimeOffset.UtcNow, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                state.CycleFailed(Describe(e));
+                LogCycleFailed(logger, e);
+                var alive = await lease.IsAliveAsync(ct);
+                try
+                {
+                    await writer.WriteAsync(alive ? lease.Connection : null, factory, null, DateTimeOffset.UtcNow, ct);
+                }
+                catch (Exception inner) when (!ct.IsCancellationRequested)
+                {
+                    LogSnapshotFailed(logger, inner.Message);
+                }
+                if (!alive)
+                {
+                    LogLeaseLost(logger, factory.ToString());
+                    return;
+                }
+            }
+            var rest = _options.PollInterval - cycle.Elapsed;
+            if (rest > TimeSpan.Zero)
+            {
+                await WaitAsync(rest, ct);
+            }
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await _wake.WaitAsync(delay, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    // The snapshot shows the reason to operators; only the message, bounded, never a connection string.
+    private static string Describe(Exception e) => e.Message.Length > 300 ? e.Message[..300] : e.Message;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This instance now leads indexing of factory {Factory}")]
+    private static partial void LogLeading(ILogger logger, string factory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader lease of factory {Factory} lost; standing by")]
+    private static partial void LogLeaseLost(ILogger logger, string factory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader lease unavailable: {Reason}")]
+    private static partial void LogLeaseUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Monitor cycle failed")]
+    private static partial void LogCycleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Status snapshot not written: {Reason}")]
+    private static partial void LogSnapshotFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Numerics;
+using Npgsql;
+using Tokenizer.Monitor.Indexing;
+
+namespace Tokenizer.Monitor.Scanning;
+
+/// <summary>Balances, owners and control state as of one block, folded from the indexed events.</summary>
+public static class HoldingsQuery
+{
+    private const string Zero = "0x0000000000000000000000000000000000000000";
+
+    /// <summary>ERC20: every (token, holder) with a non-zero balance.</summary>
+    public static async Task<List<(string Token, string Holder, BigInteger Amount)>> Erc20BalancesAsync(NpgsqlConnection connection, string factory, long block, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select e.token, x.holder, sum(x.delta)::text
+            from monitor_events e
+            join monitor_tokens t on t.factory = e.factory and t.address = e.token and t.kind = 'ERC20'
+            cross join lateral (values (e.to_addr, e.amount), (e.from_addr, -e.amount)) as x(holder, delta)
+            where e.factory = @factory and e.kind = 'transfer' and e.block_number <= @block and x.holder <> @zero
+            group by e.token, x.holder having sum(x.delta) <> 0
+            """, connection);
+        command.Parameters.AddWithValue("factory", factory);
+        command.Parameters.AddWithValue("block", block);
+        command.Parameters.AddWithValue("zero", Zero);
+        var rows = new List<(string, string, BigInteger)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), BigInteger.Parse(reader.GetString(2), CultureInfo.InvariantCulture)));
+        }
+        return rows;
+    }
+
+    /// <summary>ERC721: the owner of every existing token id (its last transfer went to a non-zero address).</summary>
+    public static async Task<List<(string Token, BigInteger TokenId, string Owner)>> Erc721OwnersAsync(NpgsqlConnection connection, string factory, long block, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select token, token_id, owner from (
+                select distinct on (e.token, e.amount) e.token, e.amount::text as token_id, e.to_addr as owner
+                from monitor_events e
+                join monitor_tokens t on t.factory = e.factory and t.address = e.token and t.kind = 'ERC721'
+                where e.factory = @factory and e.kind = 'transfer' and e.block_number <= @block
+                order by e.token, e.amount, e.block_number desc, e.log_index desc
+            ) last where owner <> @zero
+            """, connection);
+        command.Parameters.AddWithValue("factory", factory);
+        command.Parameters.AddWithValue("block", block);
+        command.Parameters.AddWithValue("zero", Zero);
+        var rows = new List<(string, BigInteger, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetString(0), BigInteger.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2)));
+        }
+        return rows;
+    }
+
+    /// <summary>Each token's controls as of the block: the last value of every (control, account).</summary>
+    public static async Task<Dictionary<string, TokenControlState>> ControlsAsync(NpgsqlConnection connection, string factory, long block, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select distinct on (token, kind, coalesce(to_addr, '')) token, kind, to_addr, flag
+            from monitor_events
+            where factory = @factory and kind = any(@kinds) and block_number <= @block
+            order by token, kind, coalesce(to_addr, ''), block_number desc, log_index desc
+            """, connection);
+        command.Parameters.AddWithValue("factory", factory);
+        command.Parameters.AddWithValue("block", block);
+        command.Parameters.AddWithValue("kinds", new[] { EventKinds.Paused, EventKinds.TransfersLocked, EventKinds.Frozen, EventKinds.Approved });
+        var controls = new Dictionary<string, TokenControlState>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var token = reader.GetString(0);
+            if (!controls.TryGetValue(token, out var state))
+            {
+                controls[token] = state = new TokenControlState();
+            }
+            var flag = !reader.IsDBNull(3) && reader.GetBoolean(3);
+            var account = reader.IsDBNull(2) ? null : reader.GetString(2);
+            switch (reader.GetString(1))
+            {
+                case EventKinds.Paused:
+                    state.Paused = flag;
+                    break;
+                case EventKinds.TransfersLocked:
+                    state.TransfersLocked = flag;
+                    break;
+                case EventKinds.Frozen when flag && account is not null:
+                    state.Frozen.Add(account);
+                    break;
+                case EventKinds.Approved when flag && account is not null:
+                    state.Approved.Add(account);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return controls;
+    }
+}
