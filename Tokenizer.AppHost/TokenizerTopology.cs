@@ -98,11 +98,17 @@ public static class TokenizerTopology
 
     // No launch profiles: each service takes a free loopback port, so runs never collide, and listens on it itself
     // (no DCP proxy: one hop less on every request through the gateway).
+    // With AppHost:Replicas above 1 every service runs that many processes behind DCP's proxy, which spreads the
+    // gateway's connections across them: a local rehearsal of the scaled-out deploy.
     private static IResourceBuilder<ProjectResource> AddService<TProject>(IDistributedApplicationBuilder builder, string name)
-        where TProject : IProjectMetadata, new() =>
-        builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(name: "http", isProxied: false)
+        where TProject : IProjectMetadata, new()
+    {
+        var replicas = builder.Configuration.GetValue("AppHost:Replicas", 1);
+        var project = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(name: "http", isProxied: replicas > 1)
             .WithPlatformDefaults();
+        return replicas > 1 ? project.WithReplicas(replicas) : project;
+    }
 
     // DCP gives a process 6 s after SIGTERM and stops the dashboard first; with the default 10 s OTLP export timeout
     // a service would still be flushing telemetry to the gone dashboard when it is killed. Each service runs in the

@@ -12,6 +12,7 @@ app.UseGatewaySecurity();
 
 app.MapDefaultEndpoints(mapReadiness: false);
 app.MapPlatformReadiness();
+app.MapApiDocs();
 app.MapReverseProxy();
 
 await app.RunAsync();

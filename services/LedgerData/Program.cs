@@ -7,7 +7,11 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapLedgerDataApis();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

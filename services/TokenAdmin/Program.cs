@@ -1,3 +1,4 @@
+using Tokenizer.TokenAdmin.Apis;
 using Tokenizer.TokenAdmin.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,7 +8,12 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapTokenAdminApis();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -17,6 +17,7 @@ internal static class Extensions
         builder.AddRedisClient(ConnectionNames.Redis);
         builder.AddServiceBus(ConnectionNames.Services.Identity);
         builder.AddTransactionalOutbox();
+        builder.AddDefaultOpenApi("Tokenizer accounts (Identity)", "Sign-up and sign-in, API keys, the profile and wallet, operator clients and plans.");
 
         builder.Services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection(IdentityOptions.Section))
             .Validate(o => Uri.TryCreate(o.Issuer, UriKind.Absolute, out _), "Identity:Issuer must be an absolute URL")
@@ -48,6 +49,7 @@ internal static class Extensions
 
     public static WebApplication MapIdentityApis(this WebApplication app)
     {
+        app.MapDefaultOpenApi();
         app.MapDiscoveryApi();
         app.MapAuthApi();
         app.MapApiKeysApi();

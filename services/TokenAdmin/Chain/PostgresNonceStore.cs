@@ -35,7 +35,7 @@ public sealed class PostgresNonceStore(NpgsqlDataSource dataSource) : INonceStor
         var hash = (string?)await existing.ExecuteScalarAsync(ct);
         if (hash != transaction.Hash.ToString())
         {
-            throw new InvalidOperationException($"Nonce {transaction.Nonce} of {transaction.From} already has transaction {hash}.");
+            throw new NonceTakenException(transaction.From, transaction.Nonce, hash);
         }
     }
 

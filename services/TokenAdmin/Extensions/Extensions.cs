@@ -1,5 +1,11 @@
+using MassTransit;
 using Tokenizer.ServiceDefaults;
+using Tokenizer.TokenAdmin.Apis;
 using Tokenizer.TokenAdmin.Chain;
+using Tokenizer.TokenAdmin.Commands;
+using Tokenizer.TokenAdmin.Idempotency;
+using Tokenizer.TokenAdmin.Quotas;
+using Tokenizer.TokenAdmin.Tokens;
 
 namespace Tokenizer.TokenAdmin.Extensions;
 
@@ -9,12 +15,52 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(ConnectionNames.TokenAdminDb, typeof(Extensions).Assembly);
         builder.AddRedisClient(ConnectionNames.Redis);
-        builder.AddServiceBus(ConnectionNames.Services.TokenAdmin);
+        builder.AddServiceBus(ConnectionNames.Services.TokenAdmin, bus =>
+        {
+            bus.AddConsumer<UserRegisteredConsumer>();
+            bus.AddConsumer<PlanChangedConsumer>();
+            bus.AddOperatorCommandConsumers();
+        });
         builder.AddTransactionalOutbox();
         // JWT (Identity's JWKS) or API key; endpoints name their policy (user, operator) or AllowAnonymous.
         builder.AddDefaultAuthentication();
         builder.AddChainClient();
         builder.AddPlatformChain();
+        builder.AddSelfService();
+        builder.AddOperatorCommands();
+    }
+
+    public static WebApplication MapTokenAdminApis(this WebApplication app)
+    {
+        app.MapDefaultOpenApi();
+        app.MapTokensApi();
+        app.MapTokenControlsApi();
+        app.MapTokenMetadataApi();
+        app.MapTokenUriApi();
+        app.MapStatsApi();
+        app.MapExplorerApi();
+        app.MapAdminCommandsApi();
+        return app;
+    }
+
+    private static void AddSelfService(this IHostApplicationBuilder builder)
+    {
+        builder.AddDefaultOpenApi("Tokenizer TokenAdmin",
+            "Every chain write. Self-service: deploy ERC20/ERC721 tokens, mint, control and describe them on chain within the plan's monthly quota (tokenizer-api.txt). Operators: exactly-once mint and burn by command_id, and each command's fate (token-app-api.txt).");
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer(OpenApiBearerScheme.ApplyAsync));
+        builder.Services.AddOptions<SelfServiceOptions>().BindConfiguration(SelfServiceOptions.SectionName);
+        builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TokenAdminMetrics>();
+        builder.Services.AddSingleton<QuotaStore>();
+        builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton<TokenUriCache>();
+        builder.Services.AddSingleton<TokenWriter>();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        // Binding failures throw, so the exception handler answers them in the documented shape.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     }
 
     private static void AddPlatformChain(this IHostApplicationBuilder builder)

@@ -11,7 +11,7 @@ public sealed record PendingTransaction(Address From, ulong Nonce, Hash32 Hash, 
 /// <list type="number">
 /// <item><see cref="SaveAsync"/> is called with the signed raw bytes and nonce BEFORE the broadcast and must be durable
 /// when it returns (a committed database row). (From, Nonce) is unique: saving a second, different transaction for a
-/// nonce that still has a pending record must fail.</item>
+/// nonce that is on record must fail with <see cref="NonceTakenException"/>.</item>
 /// <item>On start-up the service calls <see cref="NonceManager.RebroadcastPendingAsync"/>, which resends the identical
 /// stored bytes of every pending record (safe: same bytes, same hash), before any new transaction is signed.</item>
 /// <item><see cref="RemoveAsync"/> is called only when the node definitively rejected the transaction (the nonce is free
@@ -48,7 +48,7 @@ public sealed class InMemoryNonceStore : INonceStore
             var key = (transaction.From, transaction.Nonce);
             if (_pending.TryGetValue(key, out var existing) && existing.Hash != transaction.Hash)
             {
-                throw new InvalidOperationException($"Nonce {transaction.Nonce} of {transaction.From} already has pending transaction {existing.Hash}.");
+                throw new NonceTakenException(transaction.From, transaction.Nonce, existing.Hash.ToString());
             }
 
             _pending[key] = transaction;

@@ -28,6 +28,9 @@ public sealed class NonceManager
     /// <summary>How many times <see cref="SendAsync"/> re-signs after a nonce error before giving up.</summary>
     public int MaxNonceRetries { get; init; } = 3;
 
+    /// <summary>How many times <see cref="SendAsync"/> signs again after the store reports the nonce taken by another process.</summary>
+    public int MaxConflictRetries { get; init; } = 64;
+
     internal sealed class AddressState
     {
         internal readonly SemaphoreSlim Lock = new(1, 1);
@@ -76,6 +79,7 @@ public sealed class NonceManager
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(build);
+        var conflicts = 0;
         for (var attempt = 0; ; attempt++)
         {
             await using var reservation = await ReserveAsync(key.Address, ct);
@@ -86,7 +90,18 @@ public sealed class NonceManager
             }
 
             var signed = transaction.Sign(key);
-            await _store.SaveAsync(new PendingTransaction(key.Address, signed.Nonce, signed.Hash, signed.Raw, DateTimeOffset.UtcNow), ct);
+            try
+            {
+                await _store.SaveAsync(new PendingTransaction(key.Address, signed.Nonce, signed.Hash, signed.Raw, DateTimeOffset.UtcNow), ct);
+            }
+            catch (NonceTakenException) when (conflicts++ < MaxConflictRetries)
+            {
+                // Another process signs for this address too (replicas): start again above what the store holds.
+                attempt--;
+                reservation.ForgetAndRelease();
+                continue;
+            }
+
             try
             {
                 await _rpc.SendRawTransactionAsync(signed, ct);
@@ -175,6 +190,18 @@ public sealed class NonceReservation : IAsyncDisposable, IDisposable
 
     /// <summary>The nonce is not used; the next reservation gets it again.</summary>
     public void Release() => Finish(committed: false);
+
+    /// <summary>Drops the cached next nonce (the next reservation reads node and store again) and releases.</summary>
+    internal void ForgetAndRelease()
+    {
+        if (Volatile.Read(ref _done) != 0)
+        {
+            return;
+        }
+
+        _state.Next = null;
+        Release();
+    }
 
     internal async Task ResyncAndReleaseAsync(EthRpcClient rpc, CancellationToken ct)
     {

@@ -12,7 +12,10 @@ namespace Tokenizer.Messages.Monitor;
 /// <param name="Added">Events now final, in (block, log index) order.</param>
 /// <param name="Removed">Previously published events no longer on the canonical chain.</param>
 /// <param name="PublishedAt">When the batch was committed to the Monitor's outbox (UTC).</param>
-/// <param name="FactoryAddress">The platform factory (EIP-55) whose feed this is: sequences run per factory.</param>
+/// <param name="Factory">
+/// The factory (EIP-55) whose tokens this feed covers: each factory's feed has its own sequence space, so two deployments
+/// sharing a broker (or a test publishing its own feed) never collide. Null is the one unnamed feed.
+/// </param>
 public sealed record HistoryBatchConfirmed(
     long Sequence, long FromBlock, long ToBlock, IReadOnlyList<HistoryEvent> Added, IReadOnlyList<HistoryEventRemoved> Removed, DateTimeOffset PublishedAt,
-    string? FactoryAddress = null);
+    string? Factory = null);

@@ -11,7 +11,7 @@ namespace Tokenizer.Messages.Monitor;
 /// <param name="TokenType">ERC20 or ERC721.</param>
 /// <param name="Decimals">The token's decimals (0 for ERC721).</param>
 /// <param name="Holdings">Every holding with a non-zero amount.</param>
-/// <param name="FactoryAddress">The platform factory (EIP-55) that deployed the token.</param>
+/// <param name="Factory">The factory (EIP-55) whose scan this is: scan ids are ordered per factory. Null is the one unnamed feed.</param>
 public sealed record HoldingsScanned(
     long ScanId, DateTimeOffset ScannedAt, long BlockNumber, string InstrumentId, string TokenType, int Decimals, IReadOnlyList<HoldingEntry> Holdings,
-    string? FactoryAddress = null);
+    string? Factory = null);

@@ -50,6 +50,27 @@ public sealed class PostgresNonceStoreTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Two_processes_signing_for_one_address_over_one_store_never_share_a_nonce()
+    {
+        await using var database = await MigratedTokenAdminDatabaseAsync();
+        using var http = new HttpClient();
+        var rpc = new EthRpcClient(http, new EthRpcClientOptions { Endpoint = new Uri(platform.ChainRpcUrl) });
+        var recipient = RandomAddress();
+        // Two TokenAdmin replicas: each its own nonce manager (its own cache), one database.
+        var replicas = new[] { new NonceManager(rpc, new PostgresNonceStore(database.DataSource)), new NonceManager(rpc, new PostgresNonceStore(database.DataSource)) };
+
+        var sent = await Task.WhenAll(Enumerable.Range(1, 30).Select(i => replicas[i % 2].SendAsync(Signer, Transfer(recipient, i))));
+
+        sent.Select(t => t.Nonce).Should().OnlyHaveUniqueItems();
+        foreach (var transaction in sent)
+        {
+            (await rpc.WaitForReceiptAsync(transaction.Hash, TimeSpan.FromSeconds(60)))!.Succeeded.Should().BeTrue();
+        }
+
+        (await rpc.GetBalanceAsync(recipient, BlockTag.Latest)).Should().Be(30 * 31 / 2, "every transfer landed once");
+    }
+
+    [Fact]
     public async Task A_second_different_transaction_for_a_recorded_nonce_is_refused()
     {
         await using var database = await MigratedTokenAdminDatabaseAsync();
@@ -60,7 +81,7 @@ public sealed class PostgresNonceStoreTests(PlatformFixture platform)
         await store.SaveAsync(first);
         await store.SaveAsync(first); // the same transaction again: idempotent
 
-        await FluentActions.Awaiting(() => store.SaveAsync(other)).Should().ThrowAsync<InvalidOperationException>().WithMessage("*Nonce 5*");
+        await FluentActions.Awaiting(() => store.SaveAsync(other)).Should().ThrowAsync<NonceTakenException>().WithMessage("*Nonce 5*");
         (await store.GetPendingAsync(Signer.Address)).Should().ContainSingle().Which.Hash.Should().Be(first.Hash);
         (await store.GetHighestNonceAsync(Signer.Address)).Should().Be(5);
 

@@ -46,7 +46,7 @@ public sealed class HistoryFeedTests(PlatformFixture platform)
             var mint = await chain.MintAsync(token, party, 1_500_000, commandId);
 
             var batch = await NextAsync(received, b => b.Added.Any(e => e.TransactionHash == mint.Hash.ToString()), "the mint's batch");
-            batch.FactoryAddress.Should().Be(_access.Factory.ToString());
+            batch.Factory.Should().Be(_access.Factory.ToString());
             var head = await _access.Rpc.GetBlockNumberAsync();
             batch.ToBlock.Should().BeLessThanOrEqualTo((long)head - 2, "a batch covers final blocks only");
             var added = batch.Added.Single(e => e.TransactionHash == mint.Hash.ToString());
@@ -84,7 +84,7 @@ public sealed class HistoryFeedTests(PlatformFixture platform)
             while (true)
             {
                 var batch = await received.Reader.ReadAsync(timeout.Token);
-                if (batch.FactoryAddress == _access.Factory.ToString() && match(batch))
+                if (batch.Factory == _access.Factory.ToString() && match(batch))
                 {
                     return batch;
                 }

@@ -1,0 +1,144 @@
+// Self-service load run, from a process of its own, against a running platform (script/server or the AppHost):
+//   node bench/selfservice-load.mjs --gateway http://127.0.0.1:8080 --chain http://127.0.0.1:<anvil port> [--mints 200]
+// 1. Mints through the gateway (one PRO_PLUS account, one ERC20) at concurrency 1 and 16, and deploys likewise.
+// 2. The same number of mints of the same contract code signed and sent straight to the same anvil by this process,
+//    pipelined nonces, same concurrency: a factory of our own (anvil dev key 3 as its admin) over the platform's
+//    implementation contracts, one clone, mint(commandId, to, amount) — the platform's exact call.
+// Figures are same-run ratios; the results go to bench/RESULTS-selfservice.md.
+import { ethers } from 'ethers';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
+const gateway = args.gateway ?? 'http://127.0.0.1:8080';
+const chainUrl = args.chain ?? 'http://127.0.0.1:8545';
+const mints = Number(args.mints ?? 200);
+const out = args.out ?? new URL('./RESULTS-selfservice.md', import.meta.url);
+const devKey3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
+
+async function call(method, path, body, bearer, extra = {}) {
+  const response = await fetch(gateway + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function operatorToken() {
+  const response = await fetch(gateway + '/connect/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&client_id=tokenizer-operator&client_secret=dev-operator-secret',
+  });
+  return (await response.json()).access_token;
+}
+
+async function timedRun(count, concurrency, fn) {
+  let next = 0;
+  const latencies = [];
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const i = next++;
+      const t = performance.now();
+      await fn(i);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { count, concurrency, seconds, perSecond: count / seconds, p50: pct(0.5), p99: pct(0.99) };
+}
+
+// ---- through the gateway ----
+const email = `bench-${Date.now()}@example.com`;
+const signUp = await call('POST', '/auth/signup', { email, password: 'correct horse battery' });
+await call('PUT', `/api/admin/users/${signUp.user.id}/plan`, { plan: 'PRO_PLUS' }, await operatorToken());
+const bearer = (await call('POST', '/auth/signin', { email, password: 'correct horse battery' })).token;
+const erc20 = { type: 'ERC20', name: 'Bench Coin', symbol: 'BEN', decimals: 18, isPermissionless: true };
+const first = await call('POST', '/tokens', erc20, bearer);
+const token = first.data.address;
+const holder = ethers.Wallet.createRandom().address;
+const mint = () => call('POST', `/tokens/${token}/mint`, { owner: holder, amount: '1000' }, bearer);
+const deploy = () => call('POST', '/tokens', erc20, bearer);
+
+await timedRun(5, 1, mint); // warm-up
+const gwMint1 = await timedRun(20, 1, mint);
+const gwMint16 = await timedRun(mints, 16, mint);
+const gwDeploy1 = await timedRun(10, 1, deploy);
+const gwDeploy16 = await timedRun(32, 16, deploy);
+
+// ---- straight to anvil, one process, pipelined nonces ----
+const provider = new ethers.JsonRpcProvider(chainUrl, undefined, { batchMaxCount: 1 });
+const wallet = new ethers.Wallet(devKey3, provider);
+const artifact = (name) => JSON.parse(readFileSync(new URL(`../contracts/artifacts/${name}.json`, import.meta.url)));
+const factoryArtifact = artifact('TokenizerFactory');
+const platformFactory = (await provider.getTransaction(first.data.transaction.hash)).to;
+const platform = new ethers.Contract(platformFactory, factoryArtifact.abi, provider);
+// Nonces asked raw and given explicitly: ethers' provider may answer a recent identical request from its cache.
+let nonce = Number(await provider.send('eth_getTransactionCount', [wallet.address, 'pending']));
+const own = await new ethers.ContractFactory(factoryArtifact.abi, factoryArtifact.bytecode, wallet)
+  .deploy(await platform.erc20Implementation(), await platform.erc721Implementation(), wallet.address, { nonce: nonce++ });
+await own.waitForDeployment();
+const salt = ethers.id(`bench-${Date.now()}`);
+await (await own.deployERC20(salt, 'Bench Coin', 'BEN', 18, true, wallet.address, { nonce: nonce++ })).wait();
+const clone = new ethers.Contract(await own.predictERC20Address(salt), artifact('TokenizerERC20').abi, wallet);
+const { chainId } = await provider.getNetwork();
+const gasLimit = ((await clone.mint.estimateGas(ethers.id('probe'), holder, 1000n)) * 125n) / 100n;
+const fees = await provider.getFeeData();
+let command = 0;
+
+async function receipt(hash) {
+  for (;;) {
+    const r = await provider.send('eth_getTransactionReceipt', [hash]);
+    if (r) return r;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the platform's Chain:ReceiptPollInterval
+  }
+}
+
+async function directMint() {
+  const data = clone.interface.encodeFunctionData('mint', [ethers.id(`direct-${Date.now()}-${command++}`), holder, 1000n]);
+  const signed = await wallet.signTransaction({
+    type: 2, chainId, nonce: nonce++, to: await clone.getAddress(), data, gasLimit,
+    maxFeePerGas: fees.maxFeePerGas * 2n, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+  });
+  const hash = await provider.send('eth_sendRawTransaction', [signed]);
+  const r = await receipt(hash);
+  if (r.status !== '0x1') throw new Error(`direct mint ${hash} failed`);
+}
+
+await timedRun(5, 1, directMint); // warm-up
+const dMint1 = await timedRun(20, 1, directMint);
+const dMint16 = await timedRun(mints, 16, directMint);
+
+const ms = (x) => x.toFixed(1);
+const row = (what, r) => `| ${what} | ${r.count} | ${r.concurrency} | ${r.perSecond.toFixed(1)} | ${ms(r.p50)} | ${ms(r.p99)} |`;
+const report = `# Self-service load run (same run, same machine, same anvil)
+
+Produced by \`node bench/selfservice-load.mjs --gateway ${gateway} --chain ${chainUrl} --mints ${mints}\` on ${new Date().toISOString()}.
+anvil runs with \`--block-time 1 --mixed-mining\`. "Direct" is this process signing with ethers v6 and sending raw
+transactions itself (pipelined nonces, receipts polled every 100 ms like the platform), minting on a clone of the same
+implementation through a factory of its own.
+
+| What | Requests | Concurrency | Per second | p50 ms | p99 ms |
+|---|---|---|---|---|---|
+${row('Mint through the gateway', gwMint1)}
+${row('Mint through the gateway', gwMint16)}
+${row('Deploy through the gateway', gwDeploy1)}
+${row('Deploy through the gateway', gwDeploy16)}
+${row('Direct mint: eth_sendRawTransaction + receipt', dMint1)}
+${row('Direct mint: eth_sendRawTransaction + receipt', dMint16)}
+
+## Ratios
+
+- Sustained mints per second, gateway ÷ direct, concurrency 16: **${(gwMint16.perSecond / dMint16.perSecond).toFixed(2)}** (goal ≥ 0.7)
+- Mint p50 through the gateway ÷ bare round trip: concurrency 1 **${(gwMint1.p50 / dMint1.p50).toFixed(2)}×**, concurrency 16 **${(gwMint16.p50 / dMint16.p50).toFixed(2)}×**
+- Mint p99 through the gateway ÷ bare round trip: concurrency 1 **${(gwMint1.p99 / dMint1.p99).toFixed(2)}×**, concurrency 16 **${(gwMint16.p99 / dMint16.p99).toFixed(2)}×**
+- Deploy p50 ÷ bare mint round trip: concurrency 1 **${(gwDeploy1.p50 / dMint1.p50).toFixed(2)}×**, concurrency 16 **${(gwDeploy16.p50 / dMint16.p50).toFixed(2)}×**
+`;
+writeFileSync(out, report);
+console.log(report);

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Tokenizer.Messages.Monitor;
+using Tokenizer.ServiceDefaults.Messaging;
+
+namespace Tokenizer.LedgerData.Ingest;
+
+/// <summary>What became of one history batch.</summary>
+public enum BatchOutcome
+{
+    /// <summary>Applied, with any held batches that now follow it.</summary>
+    Applied,
+    /// <summary>Already applied (a redelivery, a replay, or an older batch): nothing changed.</summary>
+    AlreadyApplied,
+    /// <summary>Ahead of a gap: held until the missing batches arrive (a replay was requested).</summary>
+    Held,
+}
+
+/// <summary>
+/// Applies <see cref="HistoryBatchConfirmed"/> batches to the history in feed order, each in one transaction. The feed's
+/// row is locked first, so competing consumers (replicas, or a second deployment on the same database) apply a feed
+/// one batch at a time; a batch at or below the stored sequence changes nothing; one beyond a gap is held and a replay
+/// asked for through the outbox, and is applied once the gap is filled.
+/// </summary>
+public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvider time, ILogger<HistoryIngest> logger)
+{
+    /// <summary>Who asks for replays (<see cref="HistoryReplayRequested.Consumer"/>).</summary>
+    public const string ConsumerName = "ledgerdata";
+
+    // A lost replay request must not stall the feed for good, and a burst of early batches must not flood the Monitor.
+    private static readonly TimeSpan ReplayRequestInterval = TimeSpan.FromSeconds(10);
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    public async Task<BatchOutcome> ApplyAsync(HistoryBatchConfirmed batch, CancellationToken ct)
+    {
+        var feed = FeedValues.FeedKey(batch.Factory);
+        // Validate the whole batch before touching the database: a bad event refuses the batch, never half of it.
+        var rows = HistoryRows.From(batch, feed);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var last = await LockFeedAsync(connection, transaction, feed, ct);
+        if (batch.Sequence <= last)
+        {
+            await transaction.CommitAsync(ct);
+            LogAlreadyApplied(logger, feed, batch.Sequence, last);
+            return BatchOutcome.AlreadyApplied;
+        }
+
+        if (batch.Sequence > last + 1)
+        {
+            await HoldAsync(connection, transaction, feed, batch, ct);
+            await RequestReplayIfDueAsync(connection, transaction, feed, batch.Factory, last + 1, ct);
+            await transaction.CommitAsync(ct);
+            LogHeld(logger, feed, batch.Sequence, last + 1);
+            return BatchOutcome.Held;
+        }
+
+        await rows.WriteAsync(connection, transaction, ct);
+        last = batch.Sequence;
+        while (await TakeHeldAsync(connection, transaction, feed, last + 1, ct) is { } held)
+        {
+            await HistoryRows.From(held, feed).WriteAsync(connection, transaction, ct);
+            last = held.Sequence;
+        }
+
+        var stillHeld = await DropAppliedHeldAsync(connection, transaction, feed, last, ct);
+        await using (var update = new NpgsqlCommand(
+            "update history_feeds set last_sequence = @last, replay_requested_at = case when @stillHeld then replay_requested_at end where feed = @feed",
+            connection, transaction))
+        {
+            update.Parameters.AddWithValue("last", last);
+            update.Parameters.AddWithValue("stillHeld", stillHeld);
+            update.Parameters.AddWithValue("feed", feed);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        if (stillHeld)
+        {
+            await RequestReplayIfDueAsync(connection, transaction, feed, batch.Factory, last + 1, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        LogApplied(logger, feed, batch.Sequence, last);
+        return BatchOutcome.Applied;
+    }
+
+    private static async Task<long> LockFeedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            insert into history_feeds (feed) values (@feed) on conflict do nothing;
+            select last_sequence from history_feeds where feed = @feed for update;
+            """, connection, transaction);
+        command.Parameters.AddWithValue("feed", feed);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task HoldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, HistoryBatchConfirmed batch, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "insert into history_pending_batches (feed, sequence, body) values (@feed, @sequence, @body) on conflict do nothing", connection, transaction);
+        command.Parameters.AddWithValue("feed", feed);
+        command.Parameters.AddWithValue("sequence", batch.Sequence);
+        command.Parameters.Add(new NpgsqlParameter("body", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(batch, JsonOptions) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<HistoryBatchConfirmed?> TakeHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, long sequence, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "delete from history_pending_batches where feed = @feed and sequence = @sequence returning body::text", connection, transaction);
+        command.Parameters.AddWithValue("feed", feed);
+        command.Parameters.AddWithValue("sequence", sequence);
+        return await command.ExecuteScalarAsync(ct) is string body ? JsonSerializer.Deserialize<HistoryBatchConfirmed>(body, JsonOptions) : null;
+    }
+
+    /// <summary>Drops held copies of batches already applied; true when batches beyond another gap are still held.</summary>
+    private static async Task<bool> DropAppliedHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, long last, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            delete from history_pending_batches where feed = @feed and sequence <= @last;
+            select exists (select 1 from history_pending_batches where feed = @feed);
+            """, connection, transaction);
+        command.Parameters.AddWithValue("feed", feed);
+        command.Parameters.AddWithValue("last", last);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task RequestReplayIfDueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, string? factory, long fromSequence, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            update history_feeds set replay_requested_at = @now
+            where feed = @feed and (replay_requested_at is null or replay_requested_at < @due)
+            """, connection, transaction);
+        var now = time.GetUtcNow();
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("due", now - ReplayRequestInterval);
+        command.Parameters.AddWithValue("feed", feed);
+        if (await command.ExecuteNonQueryAsync(ct) == 1)
+        {
+            await Outbox.EnqueueAsync(connection, transaction, new HistoryReplayRequested(ConsumerName, fromSequence, factory), ct);
+            LogReplayRequested(logger, feed, fromSequence);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "History feed '{Feed}': batch {Sequence} already applied (stored {Last})")]
+    private static partial void LogAlreadyApplied(ILogger logger, string feed, long sequence, long last);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "History feed '{Feed}': batch {Sequence} held until {Missing} arrives")]
+    private static partial void LogHeld(ILogger logger, string feed, long sequence, long missing);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "History feed '{Feed}': batch {Sequence} applied, feed at {Last}")]
+    private static partial void LogApplied(ILogger logger, string feed, long sequence, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "History feed '{Feed}': asked for a replay from {FromSequence}")]
+    private static partial void LogReplayRequested(ILogger logger, string feed, long fromSequence);
+}

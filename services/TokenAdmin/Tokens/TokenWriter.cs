@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Numerics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tokenizer.Chain.Contracts;
+using Tokenizer.Chain.Primitives;
+using Tokenizer.Chain.Rpc;
+using Tokenizer.Messages.Commands;
+using Tokenizer.Messages.Tokens;
+using Tokenizer.ServiceDefaults.Messaging;
+using Tokenizer.TokenAdmin.Apis;
+using Tokenizer.TokenAdmin.Chain;
+using Tokenizer.TokenAdmin.Quotas;
+
+namespace Tokenizer.TokenAdmin.Tokens;
+
+/// <summary>
+/// Every self-service chain write: checks the token's state first (409 before the chain), takes quota where the
+/// API says so, sends from the platform signer (pipelined nonces: many writes in flight at once), waits for the
+/// receipt and records the outcome with its bus message in one transaction.
+/// </summary>
+public sealed partial class TokenWriter(
+    PlatformChain chain,
+    TokenStore tokens,
+    QuotaStore quotas,
+    NpgsqlDataSource dataSource,
+    IOptions<ChainOptions> chainOptions,
+    IOptionsMonitor<SelfServiceOptions> options,
+    TokenAdminMetrics metrics,
+    TokenUriCache tokenUris,
+    TimeProvider time,
+    ILogger<TokenWriter> logger)
+{
+    public Address Factory { get; } = Address.Parse(chainOptions.Value.FactoryAddress!);
+
+    /// <summary>The caller's token of this platform: 404 when unknown, 403 when another account's.</summary>
+    public async Task<TokenRecord> OwnedTokenAsync(Guid userId, string addressText, CancellationToken ct)
+    {
+        var address = RequestContext.ParseAddress(addressText, "address");
+        var token = await tokens.FindAsync(Factory, address, ct) ?? throw ApiErrorException.NotFound($"No token at {address}");
+        return token.Creator == userId ? token : throw ApiErrorException.Forbidden($"Token {address} belongs to another account");
+    }
+
+    public async Task<PlatformChainContext> ChainAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await chain.GetAsync(ct);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ApiErrorException))
+        {
+            throw ApiErrorException.Chain("The chain is not reachable: " + e.Message);
+        }
+    }
+
+    public static TokenizerTokenContract Contract(PlatformChainContext context, TokenRecord token) =>
+        token.IsErc721
+            ? new TokenizerErc721Contract(context.Factory.Rpc, Address.Parse(token.Address))
+            : new TokenizerErc20Contract(context.Factory.Rpc, Address.Parse(token.Address));
+
+    public async Task<(TokenRecord Token, WriteResult Write)> DeployAsync(Guid userId, string? plan, DeployRequest request, string? idempotencyKey, CancellationToken ct)
+    {
+        if (!options.CurrentValue.DeploysEnabled)
+        {
+            throw ApiErrorException.DeployUnavailable("Deploys are switched off on this platform");
+        }
+        var context = await ChainAsync(ct);
+        var commandId = idempotencyKey ?? Guid.NewGuid().ToString("N");
+        var salt = CommandIds.DeploySalt(userId.ToString(), commandId);
+        var admin = context.Sender.From;
+        var call = request.Kind == TokenRecord.Erc20
+            ? context.Factory.DeployErc20(salt, request.Name, request.Symbol, request.Decimals, request.Permissionless, admin)
+            : context.Factory.DeployErc721(salt, request.Name, request.Symbol, request.BaseUri ?? options.CurrentValue.TokenUriBase, request.Permissionless, admin);
+
+        var reservation = await ReserveAsync(userId, plan, ct);
+        ContractReceipt receipt;
+        try
+        {
+            var gas = (ulong)Math.Ceiling(await PreflightAsync(context, call) * context.Sender.Options.GasLimitMultiplier);
+            var fees = await context.Sender.GetFeesAsync(CancellationToken.None);
+            var balance = await context.Sender.Rpc.GetBalanceAsync(admin, BlockTag.Latest, CancellationToken.None);
+            if (balance < gas * fees.MaxFeePerGas)
+            {
+                LogSignerUnfunded(logger, admin, balance);
+                throw ApiErrorException.DeployUnavailable("The platform signer cannot pay for gas right now");
+            }
+            receipt = await SendAsync(context, call, "deploy", gas);
+        }
+        catch (Exception)
+        {
+            await quotas.ReleaseAsync(reservation);
+            throw;
+        }
+
+        var deployed = receipt.Single<TokenDeployedEvent>();
+        var now = time.GetUtcNow();
+        var token = new TokenRecord(deployed.Token.ToString(), request.Kind, request.Name, request.Symbol, request.Decimals, request.Permissionless,
+            request.BaseUri, userId, admin.ToString(), salt.ToString(), receipt.Hash.ToString(), now);
+        await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
+        await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
+        {
+            await TokenStore.InsertAsync(connection, transaction, Factory, token, CancellationToken.None);
+            await Outbox.EnqueueAsync(connection, transaction, new TokenDeployed(token.Address, token.Kind, token.Name, token.Symbol, token.Decimals,
+                token.Permissionless, userId.ToString(), token.Owner, token.DeployTransaction, (long)receipt.Receipt.BlockNumber, now), CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        metrics.Deployed(request.Kind);
+        return (token, new WriteResult(token.DeployTransaction, (long)receipt.Receipt.BlockNumber));
+    }
+
+    public async Task<WriteResult> MintAsync(Guid userId, string? plan, TokenRecord token, MintRequest request, string? idempotencyKey, CancellationToken ct)
+    {
+        var context = await ChainAsync(ct);
+        var contract = Contract(context, token);
+        await RefuseWhilePausedAsync(contract, "mint", ct);
+        if (await contract.IsFrozenAsync(request.Owner, ct: ct))
+        {
+            throw ApiErrorException.Conflict($"Account {request.Owner} is frozen on this token and cannot receive");
+        }
+        if (!token.Permissionless && !await contract.IsApprovedAsync(request.Owner, ct: ct))
+        {
+            throw ApiErrorException.Conflict($"Account {request.Owner} is not approved on this permissioned token; approve it first");
+        }
+
+        var reservation = await ReserveAsync(userId, plan, ct);
+        var commandId = idempotencyKey ?? "ss-" + Guid.NewGuid().ToString("N");
+        var commandHash = CommandIds.ForMintOrBurn(commandId);
+        var amountText = token.IsErc721 ? request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) : Units.Format(request.Amount, token.Decimals);
+        try
+        {
+            await RecordMintAsync(token, commandId, commandHash, request, amountText);
+        }
+        catch (Exception)
+        {
+            await quotas.ReleaseAsync(reservation);
+            throw;
+        }
+
+        ContractReceipt receipt;
+        try
+        {
+            var call = token.IsErc721
+                ? ((TokenizerErc721Contract)contract).Mint(commandHash, request.Owner, request.Amount)
+                : ((TokenizerErc20Contract)contract).Mint(commandHash, request.Owner, request.Amount);
+            receipt = await SendAsync(context, call, "mint");
+        }
+        catch (Exception e)
+        {
+            await quotas.ReleaseAsync(reservation);
+            await FailMintAsync(token, commandId, commandHash, e is ApiErrorException api ? api.Message : e is ContractRevertException r ? r.Describe() : e.Message);
+            throw;
+        }
+
+        await using (var update = dataSource.CreateCommand(
+            "update self_service_mints set status = 'succeeded', tx_hash = @hash where token = @token and command_id = @command"))
+        {
+            update.Parameters.AddWithValue("hash", receipt.Hash.ToString());
+            update.Parameters.AddWithValue("token", token.Address);
+            update.Parameters.AddWithValue("command", commandId);
+            await update.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        metrics.Minted(token.Kind);
+        var tokenId = token.IsErc721 ? receipt.Single<Erc721MintedEvent>().FirstTokenId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new WriteResult(receipt.Hash.ToString(), (long)receipt.Receipt.BlockNumber, tokenId);
+    }
+
+    /// <summary>pause, unpause, lock-transfers, unlock-transfers, freeze, unfreeze, approve-account, unapprove-account.</summary>
+    public async Task<WriteResult> ControlAsync(TokenRecord token, string action, Address? account, CancellationToken ct)
+    {
+        var context = await ChainAsync(ct);
+        var contract = Contract(context, token);
+        var paused = await contract.PausedAsync(ct: ct);
+        if (paused && action != "unpause")
+        {
+            throw ApiErrorException.Conflict(action == "pause" ? "Token is already paused" : $"Token is paused: unpause it before {action}");
+        }
+        (string Control, bool Enabled, ContractCall Call) change = action switch
+        {
+            "pause" => (TokenControls.Paused, true, contract.Pause()),
+            "unpause" => paused ? (TokenControls.Paused, false, contract.Unpause()) : throw ApiErrorException.Conflict("Token is not paused"),
+            "lock-transfers" => await contract.TransfersLockedAsync(ct: ct)
+                ? throw ApiErrorException.Conflict("Transfers are already locked")
+                : (TokenControls.TransfersLocked, true, contract.LockTransfers()),
+            "unlock-transfers" => !await contract.TransfersLockedAsync(ct: ct)
+                ? throw ApiErrorException.Conflict("Transfers are not locked")
+                : (TokenControls.TransfersLocked, false, contract.UnlockTransfers()),
+            "freeze" => await contract.IsFrozenAsync(account!.Value, ct: ct)
+                ? throw ApiErrorException.Conflict($"Account {account} is already frozen")
+                : (TokenControls.Frozen, true, contract.Freeze(account.Value)),
+            "unfreeze" => !await contract.IsFrozenAsync(account!.Value, ct: ct)
+                ? throw ApiErrorException.Conflict($"Account {account} is not frozen")
+                : (TokenControls.Frozen, false, contract.Unfreeze(account.Value)),
+            "approve-account" => await contract.IsApprovedAsync(account!.Value, ct: ct)
+                ? throw ApiErrorException.Conflict($"Account {account} is already approved")
+                : (TokenControls.Approved, true, contract.ApproveAccount(account.Value)),
+            "unapprove-account" => !await contract.IsApprovedAsync(account!.Value, ct: ct)
+                ? throw ApiErrorException.Conflict($"Account {account} is not approved")
+                : (TokenControls.Approved, false, contract.UnapproveAccount(account.Value)),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown control"),
+        };
+
+        var receipt = await SendAsync(context, change.Call, action);
+        await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
+        await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
+        {
+            await Outbox.EnqueueAsync(connection, transaction, new TokenControlChanged(token.Address, change.Control, account?.ToString(), change.Enabled,
+                receipt.Hash.ToString(), (long)receipt.Receipt.BlockNumber, time.GetUtcNow()), CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        metrics.ControlChanged(change.Control);
+        return new WriteResult(receipt.Hash.ToString(), (long)receipt.Receipt.BlockNumber);
+    }
+
+    public async Task<WriteResult> SetMetadataAsync(TokenRecord token, MetadataRequest request, CancellationToken ct)
+    {
+        var context = await ChainAsync(ct);
+        var contract = Contract(context, token);
+        await RefuseWhilePausedAsync(contract, "metadata changes", ct);
+        ContractCall call;
+        if (contract is TokenizerErc721Contract erc721)
+        {
+            await RequireTokenIdAsync(erc721, request.TokenId!.Value, ct);
+            call = erc721.SetTokenMetadata(request.TokenId.Value, request.Metadata);
+        }
+        else
+        {
+            call = ((TokenizerErc20Contract)contract).SetMetadata(request.Metadata);
+        }
+        var receipt = await SendAsync(context, call, "metadata");
+        await tokenUris.InvalidateAsync(token.Address, request.TokenId);
+        metrics.ControlChanged("metadata");
+        return new WriteResult(receipt.Hash.ToString(), (long)receipt.Receipt.BlockNumber);
+    }
+
+    /// <summary>404 for an id that does not exist (never minted, or burned).</summary>
+    public static async Task RequireTokenIdAsync(TokenizerErc721Contract contract, BigInteger tokenId, CancellationToken ct)
+    {
+        try
+        {
+            await contract.OwnerOfAsync(tokenId, ct: ct);
+        }
+        catch (ContractRevertException e) when (e.Is(ContractErrors.ERC721NonexistentToken))
+        {
+            throw ApiErrorException.NotFound($"Token id {tokenId} does not exist on {contract.Address}");
+        }
+    }
+
+    private static async Task RefuseWhilePausedAsync(TokenizerTokenContract contract, string what, CancellationToken ct)
+    {
+        if (await contract.PausedAsync(ct: ct))
+        {
+            throw ApiErrorException.Conflict($"Token is paused: {what} is halted until it is unpaused");
+        }
+    }
+
+    private async Task<QuotaReservation> ReserveAsync(Guid userId, string? plan, CancellationToken ct)
+    {
+        if (await quotas.TryReserveAsync(userId, plan, ct) is { } reservation)
+        {
+            return reservation;
+        }
+        metrics.QuotaRefused();
+        var status = await quotas.StatusAsync(userId, plan, ct);
+        throw ApiErrorException.QuotaExceeded($"The {status.Plan} plan's {status.Limit} deploys and mints this month are used up; the quota resets at {status.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}");
+    }
+
+    /// <summary>eth_estimateGas; a refusal the token's state explains is a 409, a refused deploy a 422/409.</summary>
+    private static async Task<ulong> PreflightAsync(PlatformChainContext context, ContractCall call)
+    {
+        try
+        {
+            return await context.Sender.EstimateGasAsync(call, CancellationToken.None);
+        }
+        catch (ContractRevertException e) when (Explain(e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// Signs and sends, then waits for the receipt. Not cancelled by the caller leaving: once a unit of quota or a
+    /// nonce is spent, the outcome must be known (bounded by Chain:ReceiptTimeout).
+    /// </summary>
+    private async Task<ContractReceipt> SendAsync(PlatformChainContext context, ContractCall call, string operation, ulong? gas = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var receipt = await context.Sender.SendAndWaitAsync(call, gas, CancellationToken.None);
+            metrics.SendCompleted(operation, started);
+            return receipt;
+        }
+        catch (ContractRevertException e) when (e.RevertSource != RevertSource.Transaction && Explain(e) is { } error)
+        {
+            throw error;
+        }
+        catch (RpcException e) when (e.RpcMessage.Contains("insufficient funds", StringComparison.OrdinalIgnoreCase))
+        {
+            LogSignerUnfunded(logger, context.Sender.From, BigInteger.Zero);
+            throw operation == "deploy"
+                ? ApiErrorException.DeployUnavailable("The platform signer cannot pay for gas right now")
+                : ApiErrorException.Chain("The platform signer cannot pay for gas right now");
+        }
+    }
+
+    private static ApiErrorException? Explain(ContractRevertException e) => e.ErrorName switch
+    {
+        ContractErrors.EnforcedPause => ApiErrorException.Conflict("Token is paused"),
+        ContractErrors.AccountFrozen => ApiErrorException.Conflict("The account is frozen on this token"),
+        ContractErrors.AccountNotApproved => ApiErrorException.Conflict("The account is not approved on this permissioned token"),
+        ContractErrors.CommandAlreadyExecuted => ApiErrorException.Conflict("This command id was already used on this token"),
+        ContractErrors.TokenAlreadyDeployed => ApiErrorException.Conflict("A token was already deployed with this Idempotency-Key"),
+        ContractErrors.BaseURITooLong => ApiErrorException.BaseUriTooLong("baseUri: longer than the contract accepts"),
+        _ => null,
+    };
+
+    private async Task RecordMintAsync(TokenRecord token, string commandId, Hash32 commandHash, MintRequest request, string amountText)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        await using (var insert = new NpgsqlCommand(
+            """
+            insert into self_service_mints (token, command_id, command_hash, recipient, amount) values (@token, @command, @hash, @recipient, @amount)
+            on conflict (token, command_id) do update set status = 'submitted', recipient = excluded.recipient, amount = excluded.amount
+                where self_service_mints.status = 'failed'
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("token", token.Address);
+            insert.Parameters.AddWithValue("command", commandId);
+            insert.Parameters.AddWithValue("hash", commandHash.ToString());
+            insert.Parameters.AddWithValue("recipient", request.Owner.ToString());
+            insert.Parameters.AddWithValue("amount", request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (await insert.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+            {
+                throw ApiErrorException.Conflict($"Command id '{commandId}' was already used on this token");
+            }
+        }
+        await Outbox.EnqueueAsync(connection, transaction, new CommandSubmitted(commandId, commandHash.ToString(), "mint", token.Address,
+            request.Owner.ToString(), amountText, "self-service", time.GetUtcNow()), CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    private async Task FailMintAsync(TokenRecord token, string commandId, Hash32 commandHash, string reason)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        await using (var update = new NpgsqlCommand(
+            "update self_service_mints set status = 'failed' where token = @token and command_id = @command", connection, transaction))
+        {
+            update.Parameters.AddWithValue("token", token.Address);
+            update.Parameters.AddWithValue("command", commandId);
+            await update.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        await Outbox.EnqueueAsync(connection, transaction, new CommandFailed(commandId, commandHash.ToString(), "mint", token.Address, reason, time.GetUtcNow()),
+            CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The platform signer {Signer} cannot pay for gas (balance {Balance} wei)")]
+    private static partial void LogSignerUnfunded(ILogger logger, Address signer, BigInteger balance);
+}
