@@ -18,13 +18,16 @@ public sealed partial class HistoryReplayRequestedConsumer(NpgsqlDataSource data
     public async Task Consume(ConsumeContext<HistoryReplayRequested> context)
     {
         var request = context.Message;
-        // Every batch this monitor publishes names its factory; a request for the unnamed feed (null) has nothing here.
-        if (request.Factory is null || !Address.TryParse(request.Factory, out var parsed))
+        string? factory = null;
+        if (request.Factory is not null)
         {
-            LogBadRequest(logger, request.Consumer);
-            return;
+            if (!Address.TryParse(request.Factory, out var parsed))
+            {
+                LogBadRequest(logger, request.Consumer);
+                return;
+            }
+            factory = ChainIndexer.FactoryKey(parsed);
         }
-        var factory = ChainIndexer.FactoryKey(parsed);
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         var bodies = await IndexStore.ReadBatchesAsync(connection, factory, Math.Max(1, request.FromSequence), context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
@@ -40,6 +43,6 @@ public sealed partial class HistoryReplayRequestedConsumer(NpgsqlDataSource data
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} history batches for {Consumer} from sequence {From}")]
     private static partial void LogReplayed(ILogger logger, int count, string consumer, long from);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay request from {Consumer} names no factory this monitor publishes for; ignored")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay request from {Consumer} names no valid factory; ignored")]
     private static partial void LogBadRequest(ILogger logger, string consumer);
 }

@@ -144,6 +144,11 @@ public sealed class NonceManager
                 await _rpc.SendRawTransactionAsync(signed, ct);
                 resent++;
             }
+            catch (RpcException e) when (e.IsAlreadyKnown)
+            {
+                // The node still holds it from before the restart: that is the outcome a resend wants.
+                resent++;
+            }
             catch (RpcException e) when (e.IsNonceTooLow)
             {
                 // Not known by hash yet the nonce is used: another transaction took it.
