@@ -250,7 +250,7 @@ public static class IndexStore
         await using var command = new NpgsqlCommand(
             """
             select count(*) from outbox_messages
-            where dispatched_at is null and parked_at is null and message_type like @type and body->>'factoryAddress' = @factory
+            where dispatched_at is null and parked_at is null and message_type like @type and body->>'factory' = @factory
             """, connection);
         command.Parameters.AddWithValue("type", messageType + ",%");
         command.Parameters.AddWithValue("factory", factoryEip55);
