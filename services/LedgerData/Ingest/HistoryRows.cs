@@ -44,7 +44,7 @@ public sealed class HistoryRows
                 FeedValues.Hash(e.BlockHash, "BlockHash"), e.LogIndex, FeedValues.Kind(e.Kind),
                 FeedValues.Checksummed(e.InstrumentId, "InstrumentId"), e.TokenType, e.Decimals,
                 FeedValues.Checksummed(e.PartyId, "PartyId"), FeedValues.Hash(e.CommandHash, "CommandHash"),
-                TokenUnits.Format(baseAmount, e.Decimals), baseAmount, e.TokenIds?.ToArray(),
+                Tokenizer.Chain.Primitives.TokenAmounts.FormatUnits(baseAmount, e.Decimals), baseAmount, e.TokenIds?.ToArray(),
                 FeedValues.Hash(e.TransactionHash, "TransactionHash"), e.BlockNumber, e.BlockTime.UtcDateTime));
         }
 

@@ -109,7 +109,7 @@ public sealed partial class HoldingsIngest(NpgsqlDataSource dataSource, ILogger<
             {
                 HoldingCid = cid,
                 PartyId = FeedValues.Checksummed(h.PartyId, "PartyId"),
-                Amount = TokenUnits.Format(amount, scan.Decimals),
+                Amount = Tokenizer.Chain.Primitives.TokenAmounts.FormatUnits(amount, scan.Decimals),
             });
         }
 

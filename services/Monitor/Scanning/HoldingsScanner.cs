@@ -54,7 +54,7 @@ public sealed class HoldingsScanner(MonitorState state, IOptions<MonitorOptions>
 
             var f = TokenFigures.Of(entries.Select(e => (e.Amount, e.Entry.PartyId, e.Entry.Locked)));
             figures[token.Address] = new TokenStatus(
-                TokenFigures.Units(f.TotalSupply, token.Decimals), TokenFigures.Units(f.LockedSupply, token.Decimals), f.UniqueHolders,
+                Tokenizer.Chain.Primitives.TokenAmounts.FormatUnits(f.TotalSupply, token.Decimals), Tokenizer.Chain.Primitives.TokenAmounts.FormatUnits(f.LockedSupply, token.Decimals), f.UniqueHolders,
                 f.TopHolderShare, f.Hhi, scannedAt);
 
             var fingerprint = string.Join(';', entries.Select(e => $"{e.Entry.HoldingCid}:{e.Entry.Amount}:{e.Entry.PartyId}:{e.Entry.Locked}"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Tokenizer.Chain.Primitives;
 
 namespace Tokenizer.Monitor.Scanning;
 
@@ -42,23 +43,6 @@ public sealed record TokenFigures(BigInteger TotalSupply, BigInteger LockedSuppl
         {
             quotient += 1;
         }
-        return Units(quotient, RatioPlaces);
-    }
-
-    /// <summary>
-    /// Base units as decimal token units: exact, trailing zeros trimmed, one fractional digit kept for a token with
-    /// decimals ("100.0", as the API document writes amounts); a whole number without decimals (ERC721 counts).
-    /// </summary>
-    public static string Units(BigInteger baseUnits, int decimals)
-    {
-        var digits = BigInteger.Abs(baseUnits).ToString(CultureInfo.InvariantCulture);
-        var sign = baseUnits.Sign < 0 ? "-" : "";
-        if (decimals == 0)
-        {
-            return sign + digits;
-        }
-        digits = digits.PadLeft(decimals + 1, '0');
-        var fraction = digits[^decimals..].TrimEnd('0');
-        return $"{sign}{digits[..^decimals]}.{(fraction.Length == 0 ? "0" : fraction)}";
+        return TokenAmounts.FormatUnits(quotient, RatioPlaces);
     }
 }
