@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
-const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:38080';
+const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:28080';
 const [tokenAdminToKill, tokenAdminSurvivor] = (process.env.TOKENADMIN_CONTAINERS ?? '').split(' ').filter(Boolean);
 const flow = {};
 
@@ -90,6 +90,21 @@ test('an operator gets a token by client credentials and acts on the user', asyn
 
   const refused = await call('PUT', `/api/admin/users/${flow.userId}/plan`, { token: flow.jwt, json: { plan: 'PRO_PLUS' } });
   assert.equal(refused.status, 403, 'a user token is not an operator token');
+});
+
+test('the Aspire dashboard asks for its browser token before showing anything', { skip: !process.env.DASHBOARD_URL && 'DASHBOARD_URL not set' }, async () => {
+  const dashboard = process.env.DASHBOARD_URL;
+  const anonymous = await fetch(dashboard + '/structuredlogs', { redirect: 'manual' });
+  assert.equal(anonymous.status, 302);
+  assert.match(anonymous.headers.get('location') ?? '', /\/login\?returnUrl=/);
+  const wrong = await fetch(`${dashboard}/login?t=not-the-token`, { redirect: 'manual' });
+  assert.doesNotMatch(wrong.headers.get('set-cookie') ?? '', /\.Aspire\.Dashboard\.Auth/i, 'no session for a wrong token');
+  const login = await fetch(`${dashboard}/login?t=${process.env.DASHBOARD_BROWSER_TOKEN}`, { redirect: 'manual' });
+  assert.equal(login.status, 302);
+  const cookie = login.headers.get('set-cookie') ?? '';
+  assert.match(cookie, /\.Aspire\.Dashboard\.Auth/i, `a session cookie for the right token (got "${cookie}")`);
+  const page = await fetch(dashboard + '/structuredlogs', { redirect: 'manual', headers: { cookie: cookie.split(';')[0] } });
+  assert.equal(page.status, 200);
 });
 
 // Deploy → mint → status go here once the token endpoints are on main: POST /tokens with flow.apiKey (keep the
