@@ -25,7 +25,7 @@ if ! command -v podman >/dev/null; then
   PODMAN_UNUSABLE_REASON="podman is not installed (script/bootstrap installs it from Debian)"
 elif ! command -v runc >/dev/null; then
   PODMAN_UNUSABLE_REASON="runc is not installed (script/bootstrap installs it from Debian)"
-elif ! podman_info=$(podman info --format '{{.Host.OCIRuntime.Name}}' 2>&1); then
+elif ! podman_info=$(timeout 60 podman info --format '{{.Host.OCIRuntime.Name}}' 2>&1); then
   PODMAN_UNUSABLE_REASON="podman info failed: $(printf '%s' "$podman_info" | tail -1)"
 else
   PODMAN_USABLE=1
