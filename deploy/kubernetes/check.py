@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 
+import re
 import yaml
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -31,7 +32,20 @@ def render(tree):
     out = subprocess.run(["kubectl", "kustomize", os.path.join(ROOT, tree)], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip())
-    return [d for d in yaml.safe_load_all(out.stdout) if d]
+    # Kubernetes reads manifests with Go's YAML (1.2): "0x" + 40 hex digits, too large for an integer, is a string
+    # there. PyYAML (YAML 1.1) would make it an int, so hex integers are not resolved here either.
+    return [d for d in yaml.load_all(out.stdout, Loader=_KubernetesLoader) if d]
+
+
+class _KubernetesLoader(yaml.SafeLoader):
+    pass
+
+
+_KubernetesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int" or not regexp.match("0x1")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_KubernetesLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(0|[1-9][0-9]*)$"), list("-+0123456789"))
 
 
 def shape_errors(doc):

@@ -26,7 +26,7 @@ public static class StatusApi
     public static async Task<Results<Ok<StatusDocument>, JsonHttpResult<StatusUnavailable>>> GetStatus(
         StatusStore store, StatusSnapshotWriter writer, IOptions<ChainSettings> chain, TimeProvider clock)
     {
-        var factory = Address.Parse(chain.Value.FactoryAddress!);
+        var factory = chain.Value.Factory!.Value;
         var now = clock.GetUtcNow();
         StatusDocument? stored;
         try

@@ -34,7 +34,7 @@ internal static class Extensions
             .Validate(o => o.MaxBlocksPerBatch >= 1, "Monitor:MaxBlocksPerBatch must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddOptions<ChainSettings>().BindConfiguration(ChainSettings.SectionName)
-            .Validate(o => Tokenizer.Chain.Primitives.Address.TryParse(o.FactoryAddress, out _), "Chain:FactoryAddress is not a valid address.")
+            .Validate(o => o.Factory is not null, "Set Chain:FactoryAddress, or Chain:SignerAddress to derive it.")
             .ValidateOnStart();
         // The operator API's documents are snake_case; /status is all this service serves, so its HTTP JSON (and the
         // OpenAPI schema derived from it) is too. Fields that do not apply are omitted by attributes on the records.

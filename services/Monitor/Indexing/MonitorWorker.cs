@@ -24,7 +24,7 @@ public sealed partial class MonitorWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var factory = Address.Parse(chain.Value.FactoryAddress!);
+        var factory = chain.Value.Factory!.Value;
         var key = ChainIndexer.FactoryKey(factory);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -8,7 +8,10 @@ public sealed class ChainOptions
     /// <summary>The platform signer's private key (hex). A secret: from the AppHost's parameter or a mounted secret.</summary>
     public string? SignerPrivateKey { get; set; }
 
-    /// <summary>The TokenizerFactory every token is deployed through.</summary>
+    /// <summary>
+    /// The TokenizerFactory every token is deployed through; unset, the CREATE2 address that follows from the signer
+    /// (<see cref="Tokenizer.Chain.Contracts.PlatformDeployment"/>), which the Monitor derives the same way.
+    /// </summary>
     public string? FactoryAddress { get; set; }
 
     /// <summary>

@@ -69,7 +69,9 @@ public sealed class PlatformChain(EthRpcClient rpc, PostgresNonceStore store, IO
             logger.LogInformation("Rebroadcast {Count} pending transactions of {Signer}", resent, _key.Address);
         }
 
-        var factoryAddress = Address.Parse(settings.FactoryAddress ?? throw new InvalidOperationException("Chain:FactoryAddress is not configured."));
+        var factoryAddress = string.IsNullOrWhiteSpace(settings.FactoryAddress)
+            ? PlatformDeployment.Predict(_key.Address).Factory
+            : Address.Parse(settings.FactoryAddress);
         if (settings.DeployPlatformContracts)
         {
             var deployed = await PlatformDeployment.EnsureDeployedAsync(sender, _key.Address, ct);

@@ -67,7 +67,8 @@ internal static class Extensions
     {
         builder.Services.AddOptions<ChainOptions>().BindConfiguration(ChainOptions.SectionName)
             .Validate(o => !string.IsNullOrWhiteSpace(o.SignerPrivateKey), "Chain:SignerPrivateKey is not configured.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.FactoryAddress), "Chain:FactoryAddress is not configured.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.FactoryAddress) || Tokenizer.Chain.Primitives.Address.TryParse(o.FactoryAddress, out _),
+                "Chain:FactoryAddress is not a valid address.")
             .ValidateOnStart();
         builder.Services.AddSingleton<PostgresNonceStore>();
         builder.Services.AddSingleton<PlatformChain>();

@@ -58,7 +58,21 @@ public static class PlatformDeployment
         var data = new byte[Hash32.Length + creation.Data.Length];
         Salt.AsSpan().CopyTo(data);
         creation.Data.CopyTo(data, Hash32.Length);
-        await sender.SendAndWaitAsync(new ContractCall(Create2Deployer, data) { Description = creation.Description + " (CREATE2)" }, ct: ct);
+        try
+        {
+            await sender.SendAndWaitAsync(new ContractCall(Create2Deployer, data) { Description = creation.Description + " (CREATE2)" }, ct: ct);
+        }
+        catch (ContractRevertException)
+        {
+            // Another replica deployed it first: CREATE2 to a taken address reverts, and the contract is there.
+            if ((await sender.Rpc.GetCodeAsync(expected, BlockTag.Latest, ct)).Length > 0)
+            {
+                return;
+            }
+
+            throw;
+        }
+
         if ((await sender.Rpc.GetCodeAsync(expected, BlockTag.Latest, ct)).Length == 0)
         {
             throw new InvalidOperationException($"{creation.Description} through the CREATE2 deployer left no code at {expected}.");
