@@ -23,18 +23,18 @@ public static class AdminCommandsApi
     public static IEndpointRouteBuilder MapAdminCommandsApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization(TokenizerClaims.Policies.Operator).WithTags("Operator commands");
-        admin.MapPost("/mint", SubmitMintAsync)
+        admin.MapPost("/mint", SubmitMintAsync).WithName("SubmitAdminMint")
             .WithSummary("Mint units of an instrument to a party")
             .WithDescription("Idempotent by command_id: a repeat with the same body answers the same and mints once; another body is 409.")
             .Accepts<AdminCommandRequest>("application/json")
             .WithExamples(AdminCommandsOpenApi.MintRequest, AdminCommandsOpenApi.MintResponse);
-        admin.MapPost("/burn", SubmitBurnAsync)
+        admin.MapPost("/burn", SubmitBurnAsync).WithName("SubmitAdminBurn")
             .WithSummary("Burn units of an instrument held by a party")
             .WithDescription("Idempotent by command_id. ERC721: burns the party's N lowest token ids.")
             .Accepts<AdminCommandRequest>("application/json")
             .WithExamples(AdminCommandsOpenApi.BurnRequest, AdminCommandsOpenApi.BurnResponse);
-        admin.MapGet("/commands/{command_id}", GetCommandAsync).WithSummary("One command's state, transaction, block, attempts and failure reason");
-        admin.MapGet("/commands", ListCommandsAsync).WithSummary("Commands, newest first, optionally by status");
+        admin.MapGet("/commands/{command_id}", GetCommandAsync).WithName("GetAdminCommand").WithSummary("One command's state, transaction, block, attempts and failure reason");
+        admin.MapGet("/commands", ListCommandsAsync).WithName("ListAdminCommands").WithSummary("Commands, newest first, optionally by status");
         return app;
     }
 

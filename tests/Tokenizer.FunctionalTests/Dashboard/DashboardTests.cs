@@ -99,7 +99,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         finally
         {
             apphost.Signal("INT");
-            await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            await apphost.WaitForExitAsync(TimeSpan.FromSeconds(120));
             TestRuns.TryDelete(dataDir);
         }
     }

@@ -23,9 +23,21 @@ public sealed class FailoverTests(ITestOutputHelper output)
         // The AppHost's monitor stops (as a crash would); history piles up behind it, spread over many blocks.
         foreach (var pid in own.ServicePids(ResourceNames.Monitor))
         {
-            using var process = Process.GetProcessById(pid);
-            process.Kill();
-            await process.WaitForExitAsync();
+            Process process;
+            try
+            {
+                process = Process.GetProcessById(pid);
+            }
+            catch (ArgumentException)
+            {
+                continue; // gone already (a launcher that has exited)
+            }
+
+            using (process)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
         }
         var hashes = new List<string> { seed.Hash.ToString() };
         for (var i = 0; i < Mints; i++)
