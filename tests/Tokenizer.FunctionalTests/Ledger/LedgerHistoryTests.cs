@@ -140,11 +140,11 @@ public sealed class LedgerHistoryTests(PlatformFixture platform)
         await using var feed = await LedgerFeed.StartAsync(platform);
         var token = await chain.DeployErc20Async();
         var holder = PlatformChainAccess.RandomAddress();
-        var events = new List<HistoryEvent>();
-        for (var i = 1; i <= 3; i++)
-        {
-            events.Add((await chain.HistoryEventsAsync(await chain.MintAsync(chain.Signer, token, LedgerChain.RandomCommand(), holder, i * Unit))).Single());
-        }
+        // Events of this feed only: minted on chain, the platform's real Monitor would list them on its own feed
+        // before this test's batch 1, and the gap under test would never be seen.
+        var events = Enumerable.Range(1, 3).Select(i => new HistoryEvent(
+            "mint", token.Address.ToString(), "ERC20", 18, holder.ToString(), LedgerChain.RandomCommand().ToString(), (i * Unit).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            null, LedgerChain.RandomCommand().ToString(), 1_000_000 + i, LedgerChain.RandomCommand().ToString(), 0, DateTimeOffset.UtcNow.AddSeconds(i))).ToList();
         var path = $"/data/admin/mints?instrument_id={token.Address}";
         await feed.PublishAsync(feed.Batch(1, [events[0]]));
         await _ledger.WaitForAsync(path, j => j.AsArray().Count == 1, "batch 1 is applied");
