@@ -99,7 +99,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         finally
         {
             apphost.Signal("INT");
-            await apphost.WaitForExitAsync(TimeSpan.FromSeconds(120));
+            await apphost.WaitForExitAsync(TimeSpan.FromSeconds(240));
             TestRuns.TryDelete(dataDir);
         }
     }
