@@ -10,6 +10,7 @@ using OpenTelemetry.Trace;
 using Tokenizer.ServiceDefaults;
 using Tokenizer.ServiceDefaults.Health;
 using Tokenizer.ServiceDefaults.Metrics;
+using Tokenizer.ServiceDefaults.Tracing;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -63,6 +64,7 @@ public static class Extensions
                 .AddMeter("MassTransit")
                 .AddMeter(TokenizerTelemetry.MeterPrefix + "*"))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new BackgroundCallSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MassTransit")
                 .AddSource(TokenizerTelemetry.MeterPrefix + "*")

@@ -51,6 +51,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
             });
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
             page.SetDefaultTimeout(30_000);
+            // Expect's own default is 5 s: too short for a Blazor page's first render on a busy 2-core machine.
+            Assertions.SetDefaultExpectTimeout(30_000);
 
             // Resources: the browser token logs in; every resource is listed, and none is still starting or unhealthy.
             await page.GotoAsync(login.ToString());

@@ -145,10 +145,32 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        await _exited.Task.WaitAsync(timeout);
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException e)
+        {
+            // Which of the platform's processes is still there, and what the AppHost said last: the only way to
+            // tell a stuck resource from a stuck AppHost after the fact.
+            throw new TimeoutException($"The AppHost did not exit within {timeout.TotalSeconds:0}s. Still running:" + Environment.NewLine
+                + string.Join(Environment.NewLine, PlatformProcesses().Select(p => $"  {p}: {ProcessTable.CommandLine(p)}")) + Environment.NewLine
+                + "Its last output:" + Environment.NewLine + Tail(Output, 120), e);
+        }
+
         await _process.WaitForExitAsync();
         return _process.ExitCode;
     }
+
+    /// <summary>The AppHost, DCP (which detaches, and names the AppHost's pid on its command line) and all they started.</summary>
+    public List<int> PlatformProcesses()
+    {
+        var dcp = ProcessTable.All().Where(p => ProcessTable.CommandLine(p).Contains($"--monitor {Id.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal));
+        return [.. ProcessTable.WithDescendants([Id, .. dcp]).Where(ProcessTable.IsAlive).Order()];
+    }
+
+    private static string Tail(string text, int lines) =>
+        string.Join(Environment.NewLine, text.Split(Environment.NewLine).TakeLast(lines));
 
     /// <summary>Runs the AppHost to its end (for options that do not start the platform).</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, string? dataDirectory, params string[] arguments)

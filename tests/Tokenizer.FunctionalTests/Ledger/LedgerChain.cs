@@ -47,6 +47,22 @@ public sealed class LedgerChain
         return new TokenizerErc20Contract(Rpc, receipt.Single<TokenDeployedEvent>().Token);
     }
 
+    /// <summary>
+    /// An ERC20 from a factory of "another minter"'s own (dev account 4 as its admin, so it mints and burns): the
+    /// platform's Monitor watches only the platform's factory, so only the test's own feed speaks of this token, and a
+    /// test of snapshot or batch order is not raced by the real feed.
+    /// </summary>
+    public async Task<TokenizerErc20Contract> DeployUnwatchedErc20Async()
+    {
+        var admin = PlatformChainAccess.DevKey(OtherMinterKey).Address;
+        var addresses = await PlatformDeployment.EnsureDeployedAsync(OtherMinter, admin);
+        var factory = new TokenizerFactoryContract(Rpc, addresses.Factory);
+        var salt = new Hash32(RandomNumberGenerator.GetBytes(32));
+        var receipt = await OtherMinter.SendAndWaitAsync(factory.DeployErc20(salt, "Ledger Unwatched", "LGU", 18, true, admin));
+        receipt.Receipt.Succeeded.Should().BeTrue();
+        return new TokenizerErc20Contract(Rpc, receipt.Single<TokenDeployedEvent>().Token);
+    }
+
     public async Task<ContractReceipt> MintAsync(ContractTransactionSender sender, TokenizerErc20Contract token, Hash32 commandId, Address to, BigInteger amount)
     {
         var receipt = await sender.SendAndWaitAsync(token.Mint(commandId, to, amount));
@@ -54,9 +70,12 @@ public sealed class LedgerChain
         return receipt;
     }
 
-    public async Task<ContractReceipt> BurnAsync(TokenizerErc20Contract token, Hash32 commandId, Address from, BigInteger amount)
+    public Task<ContractReceipt> BurnAsync(TokenizerErc20Contract token, Hash32 commandId, Address from, BigInteger amount) =>
+        BurnAsync(Signer, token, commandId, from, amount);
+
+    public async Task<ContractReceipt> BurnAsync(ContractTransactionSender sender, TokenizerErc20Contract token, Hash32 commandId, Address from, BigInteger amount)
     {
-        var receipt = await Signer.SendAndWaitAsync(token.Burn(commandId, from, amount));
+        var receipt = await sender.SendAndWaitAsync(token.Burn(commandId, from, amount));
         receipt.Receipt.Succeeded.Should().BeTrue();
         return receipt;
     }

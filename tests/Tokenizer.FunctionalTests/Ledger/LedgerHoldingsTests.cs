@@ -21,11 +21,11 @@ public sealed class LedgerHoldingsTests(PlatformFixture platform, ITestOutputHel
     {
         var chain = await LedgerChain.ConnectAsync(platform);
         await using var feed = await LedgerFeed.StartAsync(platform);
-        var token = await chain.DeployErc20Async();
+        var token = await chain.DeployUnwatchedErc20Async();
         Address[] holders = [PlatformChainAccess.RandomAddress(), PlatformChainAccess.RandomAddress(), PlatformChainAccess.RandomAddress()];
         for (var i = 0; i < holders.Length; i++)
         {
-            await chain.MintAsync(chain.Signer, token, LedgerChain.RandomCommand(), holders[i], (i + 1) * Unit + 25 * Unit / 100);
+            await chain.MintAsync(chain.OtherMinter, token, LedgerChain.RandomCommand(), holders[i], (i + 1) * Unit + 25 * Unit / 100);
         }
         var block = await chain.Rpc.GetBlockNumberAsync();
         var scan = await ScanAsync(feed, token, holders, 1, block);
@@ -54,18 +54,18 @@ public sealed class LedgerHoldingsTests(PlatformFixture platform, ITestOutputHel
     {
         var chain = await LedgerChain.ConnectAsync(platform);
         await using var feed = await LedgerFeed.StartAsync(platform);
-        var token = await chain.DeployErc20Async();
+        var token = await chain.DeployUnwatchedErc20Async();
         var stays = PlatformChainAccess.RandomAddress();
         var leaves = PlatformChainAccess.RandomAddress();
-        await chain.MintAsync(chain.Signer, token, LedgerChain.RandomCommand(), stays, 5 * Unit);
-        await chain.MintAsync(chain.Signer, token, LedgerChain.RandomCommand(), leaves, 6 * Unit);
+        await chain.MintAsync(chain.OtherMinter, token, LedgerChain.RandomCommand(), stays, 5 * Unit);
+        await chain.MintAsync(chain.OtherMinter, token, LedgerChain.RandomCommand(), leaves, 6 * Unit);
         var first = await ScanAsync(feed, token, [stays, leaves], 10, await chain.Rpc.GetBlockNumberAsync());
         await feed.PublishAsync(first);
         var path = $"/data/admin/holdings?instrument_id={token.Address}";
         var before = await _ledger.WaitForAsync(path, j => j["total"]?.GetValue<long>() == 2, "the first scan is stored");
 
-        await chain.BurnAsync(token, LedgerChain.RandomCommand(), leaves, 6 * Unit);
-        await chain.MintAsync(chain.Signer, token, LedgerChain.RandomCommand(), stays, Unit);
+        await chain.BurnAsync(chain.OtherMinter, token, LedgerChain.RandomCommand(), leaves, 6 * Unit);
+        await chain.MintAsync(chain.OtherMinter, token, LedgerChain.RandomCommand(), stays, Unit);
         var second = await ScanAsync(feed, token, [stays, leaves], 11, await chain.Rpc.GetBlockNumberAsync());
         second.Holdings.Should().ContainSingle("the emptied holding is not in the scan");
         await feed.PublishAsync(second);
@@ -89,7 +89,7 @@ public sealed class LedgerHoldingsTests(PlatformFixture platform, ITestOutputHel
     {
         var chain = await LedgerChain.ConnectAsync(platform);
         await using var feed = await LedgerFeed.StartAsync(platform);
-        var token = await chain.DeployErc20Async();
+        var token = await chain.DeployUnwatchedErc20Async();
         var owner = PlatformChainAccess.RandomAddress();
         // Synthetic holdings are fine here: the paging, not the chain, is under test.
         var entries = Enumerable.Range(1, 25)
