@@ -279,6 +279,11 @@ public sealed partial class TokenWriter(
         {
             throw error;
         }
+        catch (RpcException e) when (e.RpcMessage.Contains("insufficient funds", StringComparison.OrdinalIgnoreCase))
+        {
+            // A node that checks the sender's funds while estimating refuses here, before anything is signed.
+            throw ApiErrorException.DeployUnavailable("The platform signer cannot pay for gas right now");
+        }
     }
 
     /// <summary>
