@@ -294,6 +294,33 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Controls_set_through_the_api_hold_for_erc721_holder_transfers_on_chain()
+    {
+        var user = await _api.ProPlusUserAsync();
+        var address = await _api.DeployErc721Async(user.Token);
+        var token = _api.Erc721(address);
+        var alice = PlatformChainAccess.DevKey(4);
+        var bob = PlatformChainAccess.DevKey(5);
+        for (var i = 0; i < 3; i++)
+        {
+            await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/mint", user.Token, new { owner = alice.Address.ToString() });
+        }
+
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/lock-transfers", user.Token);
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeFalse("transfers are locked");
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/unlock-transfers", user.Token);
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/pause", user.Token);
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeFalse("paused");
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/unpause", user.Token);
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/freeze", user.Token, new { account = bob.Address.ToString() });
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeFalse("the receiver is frozen");
+        (await token.OwnerOfAsync(1)).Should().Be(alice.Address, "no refused transfer moved the token");
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/unfreeze", user.Token, new { account = bob.Address.ToString() });
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeTrue("nothing blocks it any more");
+        (await token.OwnerOfAsync(1)).Should().Be(bob.Address);
+    }
+
+    [Fact]
     public async Task A_permissioned_token_moves_only_between_approved_accounts()
     {
         var user = await _api.ProPlusUserAsync();
