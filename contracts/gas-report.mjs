@@ -18,8 +18,8 @@ try {
     await erc20.contract.getAddress(), await erc721.contract.getAddress(), deployer.address,
   ]);
   const f = factory.contract;
-  const clone20 = await send(f.deployERC20(uniqueSalt(), "Gold Token", "GLD", 18, true, issuer.address));
-  const clone721 = await send(f.deployERC721(uniqueSalt(), "Art Collection", "ART", "https://tokenizer.example/tokenURI/", true, issuer.address));
+  const clone20 = await send(f.deployERC20(uniqueSalt(), "Gold Token", "GLD", 18, true, issuer.address, ethers.ZeroAddress));
+  const clone721 = await send(f.deployERC721(uniqueSalt(), "Art Collection", "ART", "https://tokenizer.example/tokenURI/", true, issuer.address, ethers.ZeroAddress));
 
   const tokenOf = (receipt) => findEvents(receipt, f, "TokenDeployed")[0].args.token;
   const t20 = new ethers.Contract(tokenOf(clone20), loadArtifact("TokenizerERC20").abi, issuer);

@@ -143,14 +143,14 @@ export function cmd(label = "cmd") {
 
 /** Deploys an ERC20 clone through the factory; returns an ethers Contract connected to `runner`. */
 export async function newERC20(factory, runner, { name = "Token", symbol = "TKN", decimals = 18, permissionless = true, admin } = {}) {
-  const tx = await factory.deployERC20(uniqueSalt("erc20"), name, symbol, decimals, permissionless, admin);
+  const tx = await factory.deployERC20(uniqueSalt("erc20"), name, symbol, decimals, permissionless, admin, ethers.ZeroAddress);
   const receipt = await tx.wait();
   const ev = findEvents(receipt, factory, "TokenDeployed")[0];
   return new ethers.Contract(ev.args.token, ERC20_ABI(), runner);
 }
 
 export async function newERC721(factory, runner, { name = "Collection", symbol = "COL", baseURI = "https://tokenizer.test/tokenURI/", permissionless = true, admin } = {}) {
-  const tx = await factory.deployERC721(uniqueSalt("erc721"), name, symbol, baseURI, permissionless, admin);
+  const tx = await factory.deployERC721(uniqueSalt("erc721"), name, symbol, baseURI, permissionless, admin, ethers.ZeroAddress);
   const receipt = await tx.wait();
   const ev = findEvents(receipt, factory, "TokenDeployed")[0];
   return new ethers.Contract(ev.args.token, ERC721_ABI(), runner);

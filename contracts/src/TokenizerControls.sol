@@ -44,11 +44,12 @@ abstract contract TokenizerControls is AccessControlUpgradeable, PausableUpgrade
     error AccountNotApproved(address account);
 
     // solhint-disable-next-line func-name-mixedcase
-    function __TokenizerControls_init(address admin, bool permissionless_) internal onlyInitializing {
+    /// @dev `admin` takes every role; `owner_` is only reported by `owner()` (zero means the admin).
+    function __TokenizerControls_init(address admin, address owner_, bool permissionless_) internal onlyInitializing {
         if (admin == address(0)) revert ZeroAddress();
         __AccessControl_init();
         __Pausable_init();
-        _owner = admin;
+        _owner = owner_ == address(0) ? admin : owner_;
         _permissionless = permissionless_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(MINTER_ROLE, admin);
@@ -58,7 +59,8 @@ abstract contract TokenizerControls is AccessControlUpgradeable, PausableUpgrade
 
     // ---------------------------------------------------------------- views
 
-    /// @notice The admin the token was initialized with (informational; authority is held through roles).
+    /// @notice The owner named at initialize, else the admin (informational: it holds no role by being owner;
+    ///         authority is held through roles).
     function owner() public view returns (address) {
         return _owner;
     }

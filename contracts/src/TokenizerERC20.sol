@@ -25,17 +25,19 @@ contract TokenizerERC20 is ERC20Upgradeable, TokenizerControls, TokenMetadata {
         _disableInitializers();
     }
 
-    /// @notice Called once by the factory on a fresh clone. `admin` receives every role and is `owner()`.
+    /// @notice Called once by the factory on a fresh clone. `admin` receives every role; `owner_` is reported by
+    ///         `owner()` (zero: the admin).
     function initialize(
         string calldata name_,
         string calldata symbol_,
         uint8 decimals_,
         bool permissionless_,
-        address admin
+        address admin,
+        address owner_
     ) external initializer {
         if (decimals_ > MAX_DECIMALS) revert InvalidDecimals(decimals_);
         __ERC20_init(name_, symbol_);
-        __TokenizerControls_init(admin, permissionless_);
+        __TokenizerControls_init(admin, owner_, permissionless_);
         _decimals = decimals_;
     }
 

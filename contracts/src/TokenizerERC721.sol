@@ -40,17 +40,19 @@ contract TokenizerERC721 is ERC721Upgradeable, TokenizerControls, TokenMetadata 
         _disableInitializers();
     }
 
-    /// @notice Called once by the factory on a fresh clone. `admin` receives every role and is `owner()`.
+    /// @notice Called once by the factory on a fresh clone. `admin` receives every role; `owner_` is reported by
+    ///         `owner()` (zero: the admin).
     function initialize(
         string calldata name_,
         string calldata symbol_,
         string calldata baseURI_,
         bool permissionless_,
-        address admin
+        address admin,
+        address owner_
     ) external initializer {
         _checkBaseURI(baseURI_);
         __ERC721_init(name_, symbol_);
-        __TokenizerControls_init(admin, permissionless_);
+        __TokenizerControls_init(admin, owner_, permissionless_);
         _baseTokenURI = baseURI_;
         _nextTokenId = 1;
     }

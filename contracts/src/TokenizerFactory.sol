@@ -40,29 +40,33 @@ contract TokenizerFactory is AccessControl {
         _grantRole(DEPLOYER_ROLE, admin);
     }
 
+    /// @notice `admin` takes every role on the new token; `owner` is what its `owner()` reports (zero: the admin).
     function deployERC20(
         bytes32 salt,
         string calldata name,
         string calldata symbol,
         uint8 decimals,
         bool permissionless,
-        address admin
+        address admin,
+        address owner
     ) external onlyRole(DEPLOYER_ROLE) returns (address token) {
         token = _clone(erc20Implementation, salt);
-        TokenizerERC20(token).initialize(name, symbol, decimals, permissionless, admin);
+        TokenizerERC20(token).initialize(name, symbol, decimals, permissionless, admin, owner);
         emit TokenDeployed(token, KIND_ERC20, admin, salt, name, symbol);
     }
 
+    /// @notice As deployERC20; `baseURI` prefixes every `tokenURI`.
     function deployERC721(
         bytes32 salt,
         string calldata name,
         string calldata symbol,
         string calldata baseURI,
         bool permissionless,
-        address admin
+        address admin,
+        address owner
     ) external onlyRole(DEPLOYER_ROLE) returns (address token) {
         token = _clone(erc721Implementation, salt);
-        TokenizerERC721(token).initialize(name, symbol, baseURI, permissionless, admin);
+        TokenizerERC721(token).initialize(name, symbol, baseURI, permissionless, admin, owner);
         emit TokenDeployed(token, KIND_ERC721, admin, salt, name, symbol);
     }
 

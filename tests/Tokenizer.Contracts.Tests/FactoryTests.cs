@@ -64,6 +64,35 @@ public sealed class FactoryTests(ContractsFixture chain)
     }
 
     [Fact]
+    public async Task A_separate_owner_is_reported_by_owner_and_takes_no_role()
+    {
+        var salt = CommandIds.DeploySalt("client-1", "owned-" + Guid.NewGuid());
+        await Admin.SendAndWaitAsync(chain.Factory.DeployErc20(salt, "Owned", "OWN", 18, true, chain.Admin.Address, chain.Alice.Address));
+        await Admin.SendAndWaitAsync(chain.Factory.DeployErc721(salt, "Owned NFT", "ONFT", "", true, chain.Admin.Address, chain.Alice.Address));
+        TokenizerTokenContract[] tokens =
+        [
+            new TokenizerErc20Contract(chain.Rpc, await chain.Factory.PredictErc20AddressAsync(salt)),
+            new TokenizerErc721Contract(chain.Rpc, await chain.Factory.PredictErc721AddressAsync(salt)),
+        ];
+        foreach (var token in tokens)
+        {
+            (await token.OwnerAsync()).Should().Be(chain.Alice.Address);
+            foreach (var role in new[] { TokenizerRoles.DefaultAdmin, TokenizerRoles.Minter, TokenizerRoles.Pauser, TokenizerRoles.Controller })
+            {
+                (await token.HasRoleAsync(role, chain.Admin.Address)).Should().BeTrue("the admin keeps every role");
+                (await token.HasRoleAsync(role, chain.Alice.Address)).Should().BeFalse("being owner grants nothing");
+            }
+            (await FluentActions.Awaiting(() => chain.SenderFor(chain.Alice).SendAsync(token.Pause())).ShouldRevertWith(ContractErrors.AccessControlUnauthorizedAccount))
+                .Argument<Address>("account").Should().Be(chain.Alice.Address);
+        }
+
+        var unowned = CommandIds.DeploySalt("client-1", "unowned-" + Guid.NewGuid());
+        await Admin.SendAndWaitAsync(chain.Factory.DeployErc20(unowned, "Plain", "PLN", 18, true, chain.Admin.Address, Address.Zero));
+        (await new TokenizerErc20Contract(chain.Rpc, await chain.Factory.PredictErc20AddressAsync(unowned)).OwnerAsync())
+            .Should().Be(chain.Admin.Address, "a zero owner means the admin");
+    }
+
+    [Fact]
     public async Task One_salt_gives_erc20_and_erc721_separate_addresses()
     {
         var salt = CommandIds.DeploySalt("client-1", "shared-" + Guid.NewGuid());

@@ -56,6 +56,8 @@ internal static class Extensions
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<TokenUriCache>();
+        builder.Services.AddHttpClient(AccountWallets.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<AccountWallets>();
         builder.Services.AddSingleton<TokenWriter>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddProblemDetails();

@@ -28,6 +28,7 @@ public sealed partial class TokenWriter(
     IOptionsMonitor<SelfServiceOptions> options,
     TokenAdminMetrics metrics,
     TokenUriCache tokenUris,
+    AccountWallets wallets,
     TimeProvider time,
     ILogger<TokenWriter> logger)
 {
@@ -67,10 +68,13 @@ public sealed partial class TokenWriter(
         var context = await ChainAsync(ct);
         var commandId = idempotencyKey ?? Guid.NewGuid().ToString("N");
         var salt = CommandIds.DeploySalt(userId.ToString(), commandId);
+        // The platform signer keeps every role; the account's wallet (if set now) is only the reported owner().
         var admin = context.Sender.From;
+        var wallet = await wallets.FindAsync(userId, ct);
+        var owner = wallet ?? admin;
         var call = request.Kind == TokenRecord.Erc20
-            ? context.Factory.DeployErc20(salt, request.Name, request.Symbol, request.Decimals, request.Permissionless, admin)
-            : context.Factory.DeployErc721(salt, request.Name, request.Symbol, request.BaseUri ?? options.CurrentValue.TokenUriBase, request.Permissionless, admin);
+            ? context.Factory.DeployErc20(salt, request.Name, request.Symbol, request.Decimals, request.Permissionless, admin, wallet)
+            : context.Factory.DeployErc721(salt, request.Name, request.Symbol, request.BaseUri ?? options.CurrentValue.TokenUriBase, request.Permissionless, admin, wallet);
 
         var reservation = await ReserveAsync(userId, plan, ct);
         ContractReceipt receipt;
@@ -95,7 +99,7 @@ public sealed partial class TokenWriter(
         var deployed = receipt.Single<TokenDeployedEvent>();
         var now = time.GetUtcNow();
         var token = new TokenRecord(deployed.Token.ToString(), request.Kind, request.Name, request.Symbol, request.Decimals, request.Permissionless,
-            request.BaseUri, userId, admin.ToString(), salt.ToString(), receipt.Hash.ToString(), now);
+            request.BaseUri, userId, owner.ToString(), salt.ToString(), receipt.Hash.ToString(), now);
         await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
         await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
         {
@@ -274,6 +278,11 @@ public sealed partial class TokenWriter(
         catch (ContractRevertException e) when (Explain(e) is { } error)
         {
             throw error;
+        }
+        catch (RpcException e) when (e.RpcMessage.Contains("insufficient funds", StringComparison.OrdinalIgnoreCase))
+        {
+            // A node that checks the sender's funds while estimating refuses here, before anything is signed.
+            throw ApiErrorException.DeployUnavailable("The platform signer cannot pay for gas right now");
         }
     }
 

@@ -46,13 +46,19 @@ public sealed class TokenizerFactoryContract
 
     // ---- writes ----
 
-    /// <summary>DEPLOYER_ROLE. Decimals 0–18 (InvalidDecimals); <paramref name="admin"/> gets every token role.</summary>
-    public ContractCall DeployErc20(Hash32 salt, string name, string symbol, byte decimals, bool permissionless, Address admin) =>
-        Write("deployERC20", salt, name, symbol, decimals, permissionless, admin);
+    /// <summary>
+    /// DEPLOYER_ROLE. Decimals 0–18 (InvalidDecimals); <paramref name="admin"/> gets every token role;
+    /// <paramref name="owner"/> is what the token's <c>owner()</c> reports (none: the admin) and takes no role.
+    /// </summary>
+    public ContractCall DeployErc20(Hash32 salt, string name, string symbol, byte decimals, bool permissionless, Address admin, Address? owner = null) =>
+        Write("deployERC20", salt, name, symbol, decimals, permissionless, admin, owner ?? Address.Zero);
 
-    /// <summary>DEPLOYER_ROLE. Base URI at most 256 bytes (BaseURITooLong); <paramref name="admin"/> gets every token role.</summary>
-    public ContractCall DeployErc721(Hash32 salt, string name, string symbol, string baseUri, bool permissionless, Address admin) =>
-        Write("deployERC721", salt, name, symbol, baseUri, permissionless, admin);
+    /// <summary>
+    /// DEPLOYER_ROLE. Base URI at most 256 bytes (BaseURITooLong); <paramref name="admin"/> gets every token role;
+    /// <paramref name="owner"/> is what the token's <c>owner()</c> reports (none: the admin) and takes no role.
+    /// </summary>
+    public ContractCall DeployErc721(Hash32 salt, string name, string symbol, string baseUri, bool permissionless, Address admin, Address? owner = null) =>
+        Write("deployERC721", salt, name, symbol, baseUri, permissionless, admin, owner ?? Address.Zero);
 
     public ContractCall GrantRole(Hash32 role, Address account) => Write("grantRole", role, account);
 

@@ -51,7 +51,7 @@ public abstract class TokenizerTokenContract
     /// <summary>On the allowlist (only meaningful on a permissioned token).</summary>
     public Task<bool> IsApprovedAsync(Address account, BlockTag? block = null, CancellationToken ct = default) => BoolAsync("isApproved", [account], block, ct);
 
-    /// <summary>The admin given at initialize (informational; authority comes from roles).</summary>
+    /// <summary>The owner named at deploy, else the admin (informational; authority comes from roles).</summary>
     public async Task<Address> OwnerAsync(BlockTag? block = null, CancellationToken ct = default) =>
         (Address)(await ReadAsync("owner", [], block, ct))[0]!;
 

@@ -25,8 +25,10 @@ public sealed class AspirePlatform : IAsyncDisposable
     /// <summary>
     /// Builds and starts the AppHost with its data in <paramref name="dataDirectory"/>, the gateway on a free port,
     /// and the given extra arguments (<c>--Key=value</c> configuration, as on the AppHost's command line).
+    /// <paramref name="configure"/> may change the model before it is built (e.g. a service's environment).
     /// </summary>
-    public static async Task<AspirePlatform> StartAsync(string dataDirectory, IEnumerable<string>? arguments = null, bool dashboard = false)
+    public static async Task<AspirePlatform> StartAsync(string dataDirectory, IEnumerable<string>? arguments = null, bool dashboard = false,
+        Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         string[] args = ["--data-dir", dataDirectory, "--gateway-port", "0", "--environment", "Development", .. arguments ?? []];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tokenizer_AppHost>(args, (options, _) =>
@@ -41,6 +43,7 @@ public sealed class AspirePlatform : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             // Resource console output is kept by this class (ConsoleLines) rather than printed into the test log.
             .AddFilter("Tokenizer.AppHost.Resources", LogLevel.None));
+        configure?.Invoke(builder);
         var app = await builder.BuildAsync();
         var platform = new AspirePlatform(app);
         try

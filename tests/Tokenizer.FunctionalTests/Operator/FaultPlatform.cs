@@ -27,10 +27,15 @@ public sealed class FaultPlatform : IAsyncLifetime
 
     public OperatorCommandsClient Operator { get; private set; } = null!;
 
+    /// <summary>TokenAdmin's <c>Platform:DeploysEnabled</c>, read each time it starts (<see cref="RestartAsync"/>).</summary>
+    public bool DeploysEnabled { get; set; } = true;
+
     public async Task InitializeAsync()
     {
         _dataDirectory = TestRuns.CreateDataDirectory("operator-faults");
-        Platform = await AspirePlatform.StartAsync(_dataDirectory);
+        Platform = await AspirePlatform.StartAsync(_dataDirectory, configure: builder => builder
+            .CreateResourceBuilder<ProjectResource>(ResourceNames.TokenAdmin)
+            .WithEnvironment(context => context.EnvironmentVariables["Platform__DeploysEnabled"] = DeploysEnabled ? "true" : "false"));
         await Platform.WaitForHealthyAsync(ResourceNames.Gateway, TimeSpan.FromSeconds(240));
         var gateway = new HttpClient { BaseAddress = Platform.App.GetEndpoint(ResourceNames.Gateway, "http"), Timeout = TimeSpan.FromSeconds(30) };
         var rpc = new EthRpcClient(RpcHttp, new EthRpcClientOptions { Endpoint = new Uri((await Platform.App.GetConnectionStringAsync(ResourceNames.Chain))!) });
@@ -92,6 +97,9 @@ public sealed class FaultPlatform : IAsyncLifetime
             await Platform.WaitForHealthyAsync(resourceName, TimeSpan.FromSeconds(180));
         }
     }
+
+    /// <summary>Stops a resource gracefully and starts it again (it picks up its environment anew).</summary>
+    public Task RestartAsync(string resourceName) => OutageAsync(resourceName, TimeSpan.Zero, () => Task.CompletedTask);
 
     private async Task ExecuteAsync(string resourceName, string command)
     {

@@ -141,6 +141,108 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_token_deployed_by_an_account_with_a_wallet_is_owned_by_that_wallet_and_without_one_by_the_signer()
+    {
+        var user = await _api.ProPlusUserAsync();
+        var wallet = PlatformChainAccess.DevKey(3).Address;
+        using (var patch = await _api.Identity.SendAsync(HttpMethod.Patch, "/me", user.Token, new { walletAddress = wallet.ToLowerHex() }))
+        {
+            (await patch.ShouldBeOkJsonAsync())["walletAddress"]!.GetValue<string>().Should().Be(wallet.ToString());
+        }
+
+        var erc20 = await _api.DeployErc20Async(user.Token);
+        var erc721 = await _api.DeployErc721Async(user.Token);
+        foreach (var address in new[] { erc20, erc721 })
+        {
+            (await _api.OkAsync(HttpMethod.Get, $"/tokens/{address}", user.Token))["owner"]!.GetValue<string>().Should().Be(wallet.ToString());
+            (await OwnerOnChainAsync(address)).Should().Be(wallet, "owner() on chain names the account's wallet");
+        }
+        // The platform signer still holds every role: writes go on as before, and the wallet cannot act by itself.
+        var holder = PlatformChainAccess.RandomAddress();
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{erc20}/mint", user.Token, new { owner = holder.ToString(), amount = "7" });
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{erc20}/pause", user.Token);
+        (await _api.Erc20(erc20).BalanceOfAsync(holder)).Should().Be(7);
+        (await _api.HolderSendsAsync(PlatformChainAccess.DevKey(3), _api.Erc20(erc20).Unpause())).Should().BeFalse("the owner holds no role");
+        (await _api.Erc20(erc20).PausedAsync()).Should().BeTrue();
+
+        // Without a wallet (cleared), the next token is owned by the platform signer.
+        using (var clear = await _api.Identity.SendAsync(HttpMethod.Patch, "/me", user.Token, new { walletAddress = (string?)null }))
+        {
+            (await clear.ShouldBeOkJsonAsync())["walletAddress"].Should().BeNull();
+        }
+        var unowned = await _api.DeployErc20Async(user.Token);
+        (await _api.OkAsync(HttpMethod.Get, $"/tokens/{unowned}", user.Token))["owner"]!.GetValue<string>().Should().Be(_api.Chain.Signer.ToString());
+        (await OwnerOnChainAsync(unowned)).Should().Be(_api.Chain.Signer);
+        (await _api.OkAsync(HttpMethod.Get, $"/tokens/{erc20}", user.Token))["owner"]!.GetValue<string>().Should().Be(wallet.ToString(), "owner is fixed at deploy");
+    }
+
+    [Fact]
+    public async Task Erc721_metadata_is_per_token_id_on_chain_and_a_change_clears_that_ids_cached_token_uri()
+    {
+        var user = await _api.ProPlusUserAsync();
+        var address = await _api.DeployErc721Async(user.Token);
+        var holder = PlatformChainAccess.RandomAddress();
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/mint", user.Token, new { owner = holder.ToString() });
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/mint", user.Token, new { owner = holder.ToString() });
+        var token = _api.Erc721(address);
+
+        (await _api.OkAsync(HttpMethod.Put, $"/tokens/{address}/metadata", user.Token, new
+        {
+            tokenId = "1",
+            name = "Piece one",
+            description = "The first",
+            image = "https://cdn.example.com/1.png",
+            attributes = new Dictionary<string, object> { ["color"] = "red", ["weight"] = 1.5, ["rare"] = false },
+        }))["success"]!.GetValue<bool>().Should().BeTrue();
+
+        // On chain, read independently: id 1 has the record, id 2 has none.
+        var onChain = await token.GetTokenMetadataAsync(1);
+        onChain.Name.Should().Be("Piece one");
+        onChain.Description.Should().Be("The first");
+        onChain.Image.Should().Be("https://cdn.example.com/1.png");
+        onChain.Attributes.Select(a => a.Key).Should().Equal("color", "weight", "rare");
+        (await token.HasTokenMetadataAsync(2)).Should().BeFalse();
+
+        (await _api.OkAsync(HttpMethod.Get, $"/tokens/{address}/metadata/keys?tokenId=1", user.Token)).AsArray()
+            .Select(k => k!.GetValue<string>()).Should().Equal("color", "weight", "rare");
+        (await _api.OkAsync(HttpMethod.Get, $"/tokens/{address}/metadata/keys?tokenId=2", user.Token)).AsArray().Should().BeEmpty();
+        using (var noId = await _api.SendAsync(HttpMethod.Get, $"/tokens/{address}/metadata/keys", user.Token))
+        {
+            await noId.ShouldBeErrorAsync(HttpStatusCode.UnprocessableEntity, "VALIDATION_ERROR");
+            (await noId.Content.ReadAsStringAsync()).Should().Contain("tokenId");
+        }
+        using (var missing = await _api.SendAsync(HttpMethod.Get, $"/tokens/{address}/metadata/keys?tokenId=3", user.Token))
+        {
+            await missing.ShouldBeErrorAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        }
+        using (var putWithoutId = await _api.SendAsync(HttpMethod.Put, $"/tokens/{address}/metadata", user.Token, new { name = "x", description = "y" }))
+        {
+            await putWithoutId.ShouldBeErrorAsync(HttpStatusCode.UnprocessableEntity, "VALIDATION_ERROR");
+            (await putWithoutId.Content.ReadAsStringAsync()).Should().Contain("tokenId");
+        }
+
+        // /tokenURI answers each id's own metadata, attribute values in their JSON types.
+        var first = await TokenUriAsync(address, 1);
+        first["name"]!.GetValue<string>().Should().Be("Piece one");
+        first["image"]!.GetValue<string>().Should().Be("https://cdn.example.com/1.png");
+        first["attributes"]!["color"]!.GetValue<string>().Should().Be("red");
+        first["attributes"]!["weight"]!.GetValue<decimal>().Should().Be(1.5m);
+        first["attributes"]!["rare"]!.GetValue<bool>().Should().BeFalse();
+        (await TokenUriAsync(address, 2))["name"]!.GetValue<string>().Should().Be("Test Art #2", "an id without metadata is named after the token");
+
+        // Both answers are cached now; changing id 1 clears its entry, so the next read shows the change.
+        await _api.OkAsync(HttpMethod.Put, $"/tokens/{address}/metadata", user.Token,
+            new { tokenId = "1", name = "Piece one, revised", description = "Changed", attributes = new { color = "blue" } });
+        (await token.GetTokenMetadataAsync(1)).Description.Should().Be("Changed");
+        var changed = await TokenUriAsync(address, 1);
+        changed["name"]!.GetValue<string>().Should().Be("Piece one, revised");
+        changed["description"]!.GetValue<string>().Should().Be("Changed");
+        changed["image"]!.GetValue<string>().Should().BeEmpty();
+        changed["attributes"]!.AsObject().Select(a => a.Key).Should().Equal("color");
+        (await TokenUriAsync(address, 2))["name"]!.GetValue<string>().Should().Be("Test Art #2");
+    }
+
+    [Fact]
     public async Task Every_control_is_enforced_on_chain_and_refused_writes_take_no_quota()
     {
         var user = await _api.ProPlusUserAsync();
@@ -189,6 +291,33 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
         }
         await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/unfreeze", user.Token, new { account = alice.Address.ToString() });
         (await _api.HolderSendsAsync(alice, token.Transfer(bob.Address, 1))).Should().BeTrue("alice is unfrozen");
+    }
+
+    [Fact]
+    public async Task Controls_set_through_the_api_hold_for_erc721_holder_transfers_on_chain()
+    {
+        var user = await _api.ProPlusUserAsync();
+        var address = await _api.DeployErc721Async(user.Token);
+        var token = _api.Erc721(address);
+        var alice = PlatformChainAccess.DevKey(4);
+        var bob = PlatformChainAccess.DevKey(5);
+        for (var i = 0; i < 3; i++)
+        {
+            await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/mint", user.Token, new { owner = alice.Address.ToString() });
+        }
+
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/lock-transfers", user.Token);
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeFalse("transfers are locked");
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/unlock-transfers", user.Token);
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/pause", user.Token);
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeFalse("paused");
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/unpause", user.Token);
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/freeze", user.Token, new { account = bob.Address.ToString() });
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeFalse("the receiver is frozen");
+        (await token.OwnerOfAsync(1)).Should().Be(alice.Address, "no refused transfer moved the token");
+        await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/unfreeze", user.Token, new { account = bob.Address.ToString() });
+        (await _api.HolderSendsAsync(alice, token.TransferFrom(alice.Address, bob.Address, 1))).Should().BeTrue("nothing blocks it any more");
+        (await token.OwnerOfAsync(1)).Should().Be(bob.Address);
     }
 
     [Fact]
@@ -386,6 +515,21 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
         var repeated = await _api.OkAsync(HttpMethod.Post, "/tokens", user.Token, deployBody, deployKey);
         repeated["data"]!["address"]!.GetValue<string>().Should().Be(deployed["data"]!["address"]!.GetValue<string>());
         (await _api.OkAsync(HttpMethod.Get, "/tokens", user.Token)).AsArray().Should().HaveCount(2);
+    }
+
+    private async Task<JsonNode> TokenUriAsync(Address token, int tokenId)
+    {
+        using var response = await platform.Gateway.GetAsync($"/tokenURI/{token}/{tokenId}");
+        return await response.ShouldBeOkJsonAsync();
+    }
+
+    /// <summary><c>owner()</c> by a bare eth_call (selector 0x8da5cb5b), decoded here rather than by the bindings.</summary>
+    private async Task<Address> OwnerOnChainAsync(Address token)
+    {
+        var word = await _api.Chain.Rpc.CallAsync(new Tokenizer.Chain.Rpc.CallRequest { To = token, Data = Convert.FromHexString("8da5cb5b") },
+            Tokenizer.Chain.Rpc.BlockTag.Latest);
+        word.Should().HaveCount(32);
+        return new Address(word.AsSpan(12, 20));
     }
 
     [Fact]
