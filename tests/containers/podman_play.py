@@ -10,6 +10,8 @@ Secret in its store first (`podman secret create NAME FILE`) works. The values c
 ones); its keys must be exactly the Secret's, so the manifests and the test cannot drift apart unnoticed.
 Prints the Secret names, one a line, and writes OUT_DIR/pods.txt: the pods kube play will make (one per Deployment,
 named as podman names them), so that a run removes exactly those, even after a play that failed half-way.
+Also writes OUT_DIR/play-untuned.yaml: the same with the tokenizer-runtime ConfigMap (the runtime's memory settings)
+reduced to the image's own setting, the baseline of script/test-containers --gc-baseline.
 """
 import base64
 import json
@@ -53,6 +55,15 @@ def main(rendered, secrets_env, out_dir):
                 f.write(f"{doc['metadata']['name']}-pod-0\n")
     with open(f"{out_dir}/play.yaml", "w", encoding="utf-8") as f:
         yaml.safe_dump_all(kept, f, sort_keys=False)
+    untuned = [untune(doc) for doc in kept]
+    with open(f"{out_dir}/play-untuned.yaml", "w", encoding="utf-8") as f:
+        yaml.safe_dump_all(untuned, f, sort_keys=False)
+
+
+def untune(doc):
+    if doc.get("kind") == "ConfigMap" and doc["metadata"]["name"].startswith("tokenizer-runtime"):
+        return {**doc, "data": {"DOTNET_gcServer": "0"}}
+    return doc
 
 
 if __name__ == "__main__":

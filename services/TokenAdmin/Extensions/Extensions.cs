@@ -67,7 +67,16 @@ internal static class Extensions
 
     private static void AddPlatformChain(this IHostApplicationBuilder builder)
     {
+        // Unset, the factory is the signer's CREATE2 address, as the option's documentation says: set here once, so that
+        // every reader of the option (the APIs, the command queue's name) sees the same address PlatformChain connects to.
         builder.Services.AddOptions<ChainOptions>().BindConfiguration(ChainOptions.SectionName)
+            .PostConfigure(o =>
+            {
+                if (string.IsNullOrWhiteSpace(o.FactoryAddress) && !string.IsNullOrWhiteSpace(o.SignerPrivateKey))
+                {
+                    o.FactoryAddress = Tokenizer.Chain.Contracts.PlatformDeployment.Predict(Tokenizer.Chain.Crypto.EthKey.FromHex(o.SignerPrivateKey).Address).Factory.ToString();
+                }
+            })
             .Validate(o => !string.IsNullOrWhiteSpace(o.SignerPrivateKey), "Chain:SignerPrivateKey is not configured.")
             .Validate(o => string.IsNullOrWhiteSpace(o.FactoryAddress) || Tokenizer.Chain.Primitives.Address.TryParse(o.FactoryAddress, out _),
                 "Chain:FactoryAddress is not a valid address.")
