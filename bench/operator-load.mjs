@@ -220,7 +220,6 @@ ${rounds} alternating rounds of ${accepts} per path, the platform drained before
 |---|---|---|---|---|---|---|
 | Through the gateway | ${gw.n} | ${f(gw.perSecond)} | ${f(gw.p50)} | ${f(gw.p90)} | ${f(gw.p99)} | ${f(gw.max)} |
 | TokenAdmin directly | ${ta.n} | ${f(ta.perSecond)} | ${f(ta.p50)} | ${f(ta.p90)} | ${f(ta.p99)} | ${f(ta.max)} |
-
 | Through the gateway, one at a time | ${serial.gateway.n} | – | ${f(serial.gateway.p50)} | ${f(serial.gateway.p90)} | ${f(serial.gateway.p99)} | ${f(serial.gateway.max)} |
 | TokenAdmin directly, one at a time | ${serial.tokenadmin.n} | – | ${f(serial.tokenadmin.p50)} | ${f(serial.tokenadmin.p90)} | ${f(serial.tokenadmin.p99)} | ${f(serial.tokenadmin.max)} |
 
