@@ -26,23 +26,36 @@ public static class Outbox
     public static async Task<Guid> EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken cancellationToken = default)
         where T : class
     {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var messageId = Add(batch, message);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return messageId;
+    }
+
+    /// <summary>
+    /// Adds the statements that store <paramref name="message"/> to <paramref name="batch"/>, so a write and its messages
+    /// reach the database in one round trip; they publish when the batch's transaction commits. Returns the message id.
+    /// </summary>
+    public static Guid Add<T>(NpgsqlBatch batch, T message)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         var messageId = Guid.CreateVersion7();
-        await using var command = new NpgsqlCommand(
-            """
-            insert into outbox_messages (message_id, message_type, body, trace_parent) values (@id, @type, @body, @traceParent);
-            select pg_notify(@channel, '');
-            """, connection, transaction);
-        command.Parameters.AddWithValue("id", messageId);
-        command.Parameters.AddWithValue("type", TypeName(typeof(T)));
-        command.Parameters.Add(new NpgsqlParameter("body", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, JsonOptions) });
-        command.Parameters.AddWithValue("channel", Channel);
+        var insert = new NpgsqlBatchCommand("insert into outbox_messages (message_id, message_type, body, trace_parent) values ($1, $2, $3, $4)");
+        insert.Parameters.Add(new NpgsqlParameter { Value = messageId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = TypeName(typeof(T)) });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(message, JsonOptions) });
         // The publish happens later on another task: the W3C trace context travels with the row, so the request
         // that wrote it, the publish and every consumer show as one trace.
-        command.Parameters.Add(new NpgsqlParameter("traceParent", NpgsqlTypes.NpgsqlDbType.Text)
+        insert.Parameters.Add(new NpgsqlParameter
         {
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
             Value = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : DBNull.Value,
         });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        batch.BatchCommands.Add(insert);
+        var notify = new NpgsqlBatchCommand("select pg_notify($1, '')");
+        notify.Parameters.Add(new NpgsqlParameter { Value = Channel });
+        batch.BatchCommands.Add(notify);
         return messageId;
     }
 

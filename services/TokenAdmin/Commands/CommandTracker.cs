@@ -66,19 +66,15 @@ public sealed partial class CommandTracker(
         }
 
         var head = await rpc.GetBlockNumberAsync(ct);
+        // Every hash of the round in one JSON-RPC batch: one round trip to the node, however many commands are in flight.
+        var hashes = sent.SelectMany(c => c.TxHashes).Distinct(StringComparer.Ordinal).ToList();
+        var answers = await rpc.GetTransactionReceiptsAsync(hashes.Select(Hash32.Parse).ToList(), ct);
+        var receipts = hashes.Zip(answers).Where(p => p.Second is not null).ToDictionary(p => p.First, p => p.Second!, StringComparer.Ordinal);
         var stuck = new List<string>();
         foreach (var command in sent)
         {
-            TransactionReceipt? receipt = null;
             // Newest first: after a replacement the latest hash is the likely one, but a late older one counts too.
-            foreach (var hash in command.TxHashes.Reverse())
-            {
-                receipt = await rpc.GetTransactionReceiptAsync(Hash32.Parse(hash), ct);
-                if (receipt is not null)
-                {
-                    break;
-                }
-            }
+            var receipt = command.TxHashes.Reverse().Select(h => receipts.GetValueOrDefault(h)).FirstOrDefault(r => r is not null);
 
             if (receipt is null)
             {

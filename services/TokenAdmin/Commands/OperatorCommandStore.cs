@@ -40,36 +40,32 @@ public sealed class OperatorCommandStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var insert = new NpgsqlCommand(
+        // The row and both messages in one round trip; when the row was there already, the messages roll back with it.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var insert = new NpgsqlBatchCommand(
             """
             insert into operator_commands (command_id, command_hash, kind, factory, instrument_id, token_kind, party_id, amount, base_units, body_hash)
-            values (@id, @hash, @kind, @factory, @instrument, @token_kind, @party, @amount, @units, @body_hash)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             on conflict (command_id) do nothing
-            """, connection, transaction))
+            """);
+        foreach (var value in new object[] { command.CommandId, command.CommandHash, command.Kind, command.Factory, command.InstrumentId, command.TokenKind,
+                     command.PartyId, command.Amount, command.BaseUnits, command.BodyHash })
         {
-            insert.Parameters.AddWithValue("id", command.CommandId);
-            insert.Parameters.AddWithValue("hash", command.CommandHash);
-            insert.Parameters.AddWithValue("kind", command.Kind);
-            insert.Parameters.AddWithValue("factory", command.Factory);
-            insert.Parameters.AddWithValue("instrument", command.InstrumentId);
-            insert.Parameters.AddWithValue("token_kind", command.TokenKind);
-            insert.Parameters.AddWithValue("party", command.PartyId);
-            insert.Parameters.AddWithValue("amount", command.Amount);
-            insert.Parameters.AddWithValue("units", command.BaseUnits);
-            insert.Parameters.AddWithValue("body_hash", command.BodyHash);
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
-            {
-                // Another request with this id committed first (or is committing: the insert waited for it).
-                await transaction.RollbackAsync(ct);
-                var existing = await FindAsync(command.CommandId, ct) ?? throw new InvalidOperationException($"Command {command.CommandId} vanished.");
-                return (existing.BodyHash == command.BodyHash ? AcceptOutcome.Repeated : AcceptOutcome.Conflict, existing);
-            }
+            insert.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        batch.BatchCommands.Add(insert);
+        Outbox.Add(batch, new ExecuteCommand(command.CommandId));
+        Outbox.Add(batch, new CommandSubmitted(command.CommandId, command.CommandHash, command.Kind,
+            command.InstrumentId, command.PartyId, command.Amount, "operator", DateTimeOffset.UtcNow));
+        await batch.ExecuteNonQueryAsync(ct);
+        if (insert.RecordsAffected == 0)
+        {
+            // Another request with this id committed first (or is committing: the insert waited for it).
+            await transaction.RollbackAsync(ct);
+            var existing = await FindAsync(command.CommandId, ct) ?? throw new InvalidOperationException($"Command {command.CommandId} vanished.");
+            return (existing.BodyHash == command.BodyHash ? AcceptOutcome.Repeated : AcceptOutcome.Conflict, existing);
         }
 
-        var now = DateTimeOffset.UtcNow;
-        await Outbox.EnqueueAsync(connection, transaction, new ExecuteCommand(command.CommandId), ct);
-        await Outbox.EnqueueAsync(connection, transaction, new CommandSubmitted(command.CommandId, command.CommandHash, command.Kind,
-            command.InstrumentId, command.PartyId, command.Amount, "operator", now), ct);
         await transaction.CommitAsync(ct);
         return (AcceptOutcome.Accepted, command);
     }

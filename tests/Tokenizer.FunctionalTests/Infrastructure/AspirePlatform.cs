@@ -24,10 +24,12 @@ public sealed class AspirePlatform : IAsyncDisposable
 
     /// <summary>
     /// Builds and starts the AppHost with its data in <paramref name="dataDirectory"/>, the gateway on a free port,
-    /// and the given extra arguments (<c>--Key=value</c> configuration, as on the AppHost's command line).
+    /// and the given extra arguments (<c>--Key=value</c> configuration, as on the AppHost's command line). With
+    /// <paramref name="otlpEndpoint"/>, every project exports its telemetry there over OTLP/HTTP (protobuf) instead of to
+    /// the dashboard, with a short batch delay so a test sees a trace within a second of making it.
     /// <paramref name="configure"/> may change the model before it is built (e.g. a service's environment).
     /// </summary>
-    public static async Task<AspirePlatform> StartAsync(string dataDirectory, IEnumerable<string>? arguments = null, bool dashboard = false,
+    public static async Task<AspirePlatform> StartAsync(string dataDirectory, IEnumerable<string>? arguments = null, bool dashboard = false, Uri? otlpEndpoint = null,
         Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         string[] args = ["--data-dir", dataDirectory, "--gateway-port", "0", "--environment", "Development", .. arguments ?? []];
@@ -43,6 +45,19 @@ public sealed class AspirePlatform : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             // Resource console output is kept by this class (ConsoleLines) rather than printed into the test log.
             .AddFilter("Tokenizer.AppHost.Resources", LogLevel.None));
+        if (otlpEndpoint is not null)
+        {
+            // Added after the AppHost's own OTLP settings, so these win for each project.
+            foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+            {
+                builder.CreateResourceBuilder(project)
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint.ToString().TrimEnd('/'))
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                    .WithEnvironment("OTEL_SERVICE_NAME", project.Name)
+                    .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
+            }
+        }
+
         configure?.Invoke(builder);
         var app = await builder.BuildAsync();
         var platform = new AspirePlatform(app);

@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Tokenizer.FunctionalTests.Telemetry;
 
 namespace Tokenizer.FunctionalTests.Infrastructure;
 
@@ -14,7 +15,8 @@ public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 /// <summary>
 /// The whole platform, started once per test run from the AppHost itself through Aspire.Hosting.Testing, in a
 /// temporary data folder, with the gateway on a free port. Ready when the gateway is healthy (its /readyz answers
-/// 200 once all four services are ready); otherwise start-up fails with every resource's state and log tail.
+/// 200 once all four services are ready); otherwise start-up fails with every resource's state and log tail. The
+/// services export their telemetry to <see cref="Otlp"/>, where a test reads traces as the dashboard would show them.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
@@ -28,6 +30,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public AspirePlatform Platform => _platform ?? throw new InvalidOperationException("The platform is not started.");
 
     public string DataDirectory { get; private set; } = "";
+
+    /// <summary>The OTLP/HTTP endpoint every service of this platform exports to.</summary>
+    public OtlpReceiver Otlp { get; private set; } = null!;
 
     public Uri GatewayUrl { get; private set; } = null!;
 
@@ -57,7 +62,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         DataDirectory = TestRuns.CreateDataDirectory("platform");
-        _platform = await AspirePlatform.StartAsync(DataDirectory);
+        Otlp = OtlpReceiver.Start();
+        _platform = await AspirePlatform.StartAsync(DataDirectory, otlpEndpoint: Otlp.Endpoint);
         try
         {
             await Platform.WaitForHealthyAsync(ResourceNames.Gateway, ReadyTimeout);
@@ -83,6 +89,11 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             await _platform.DisposeAsync();
             _platform = null;
+        }
+
+        if (Otlp is not null)
+        {
+            await Otlp.DisposeAsync();
         }
 
         if (DataDirectory.Length > 0)
