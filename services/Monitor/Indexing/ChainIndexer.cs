@@ -86,40 +86,40 @@ public sealed partial class ChainIndexer(
             var to = Math.Min(head, from + _chunk - 1);
             var tipBefore = await rpc.GetBlockByNumberAsync(BlockTag.Number((ulong)to), ct)
                 ?? throw new InvalidOperationException($"The node has no block {to} below its head {head}.");
+            var read = Stopwatch.StartNew();
             IReadOnlyList<LogEntry> logs;
+            var newTokens = new List<IndexedToken>();
             try
             {
-                logs = await GetLogsAsync([factory, .. tokens.Keys], from, to, ct);
+                // The factory's own logs first (a small read): the tokens it deployed in this range are then known,
+                // so that one read of every token's logs covers the range, a new token's first events included.
+                foreach (var log in await GetLogsAsync([factory], from, to, ct))
+                {
+                    if (!log.Removed && TokenizerEvents.TryDecode(log, out var decoded) && decoded is TokenDeployedEvent deployed && !tokens.ContainsKey(deployed.Token))
+                    {
+                        var token = await DescribeTokenAsync(deployed, (long)log.BlockNumber!.Value, ct);
+                        tokens[deployed.Token] = token;
+                        newTokens.Add(token);
+                    }
+                }
+                logs = tokens.Count == 0 ? [] : await GetLogsAsync([.. tokens.Keys], from, to, ct);
             }
             catch (RpcException e) when (e.IsTooManyResults && to > from)
             {
+                foreach (var token in newTokens)
+                {
+                    tokens.Remove(Address.Parse(token.Address)); // learned again when the smaller range is read
+                }
                 _chunk = Math.Max(1, (to - from + 1) / 2);
                 LogRangeRefused(logger, from, to, _chunk);
                 continue;
             }
-
-            var newTokens = new List<IndexedToken>();
-            foreach (var log in logs)
-            {
-                if (log.Address == factory && TokenizerEvents.TryDecode(log, out var decoded) && decoded is TokenDeployedEvent deployed && !tokens.ContainsKey(deployed.Token))
-                {
-                    var token = await DescribeTokenAsync(deployed, (long)log.BlockNumber!.Value, ct);
-                    tokens[deployed.Token] = token;
-                    newTokens.Add(token);
-                }
-            }
-            if (newTokens.Count > 0)
-            {
-                // A token's first events sit in the range that deployed it: fetch them too, then keep chain order.
-                var first = newTokens.Min(t => t.DeployBlock);
-                var more = await GetLogsAsync(newTokens.Select(t => Address.Parse(t.Address)).ToArray(), first, to, ct);
-                logs = logs.Concat(more).DistinctBy(l => (l.BlockHash, l.LogIndex)).OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex).ToArray();
-            }
+            var readMs = read.ElapsedMilliseconds;
 
             var events = new List<IndexedEvent>();
             foreach (var log in logs)
             {
-                if (log.Removed || log.Address == factory || !tokens.ContainsKey(log.Address) || !TokenizerEvents.TryDecode(log, out var decoded))
+                if (log.Removed || !tokens.ContainsKey(log.Address) || !TokenizerEvents.TryDecode(log, out var decoded))
                 {
                     continue;
                 }
@@ -150,11 +150,13 @@ public sealed partial class ChainIndexer(
             var blocks = events.Select(e => (e.BlockNumber, e.BlockHash)).Distinct()
                 .Select(b => new StoredBlock(b.BlockNumber, b.BlockHash, headers.GetValueOrDefault(b.BlockNumber)?.Time))
                 .Where(b => b.Number != to).Append(new StoredBlock(to, tipBefore.Hash.ToString(), tipBefore.Time)).ToList();
+            var store = Stopwatch.StartNew();
             await using (var transaction = await connection.BeginTransactionAsync(ct))
             {
                 await IndexStore.SaveRangeAsync(connection, transaction, key, newTokens, events, blocks, to, ct);
                 await transaction.CommitAsync(ct);
             }
+            LogRangeIndexed(logger, from, to, events.Count, readMs, store.ElapsedMilliseconds);
             _chunk = Math.Min(Math.Max(1, _options.MaxBlocksPerBatch), _chunk * 2);
             return (events.Count, to, tipBefore.Time);
         }
@@ -279,6 +281,9 @@ public sealed partial class ChainIndexer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexing factory {Factory} from block {Start}")]
     private static partial void LogStarting(ILogger logger, string factory, long start);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Blocks {From}-{To}: {Events} events, logs read in {ReadMs} ms, stored in {StoreMs} ms")]
+    private static partial void LogRangeIndexed(ILogger logger, long from, long to, int events, long readMs, long storeMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The node refused blocks {From}-{To}; ranges are now {Chunk} blocks")]
     private static partial void LogRangeRefused(ILogger logger, long from, long to, long chunk);

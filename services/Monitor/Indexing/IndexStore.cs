@@ -103,32 +103,31 @@ public static class IndexStore
 
         if (events.Count > 0)
         {
-            // One statement per range, however many events: arrays unnested server-side.
-            await using var insertEvents = new NpgsqlCommand(
+            // Binary COPY: a backfill range holds tens of thousands of events. No conflict is possible: a range
+            // starts above the cursor, a rewind deletes everything above its ancestor, and only the lease holder writes.
+            await using var importer = await connection.BeginBinaryImportAsync(
                 """
-                insert into monitor_events (factory, block_number, block_hash, log_index, tx_hash, token, kind, from_addr, to_addr, amount, token_ids, command_hash, flag)
-                select @factory, b, h, l, t, tk, k, f, tt, a::numeric, ids, c, fl
-                from unnest(@blocks, @hashes, @logs, @txs, @tokens, @kinds, @froms, @tos, @amounts, @ids, @commands, @flags)
-                     as e(b, h, l, t, tk, k, f, tt, a, ids, c, fl)
-                on conflict (factory, block_hash, log_index) do nothing
-                """, connection, transaction);
-            insertEvents.Parameters.AddWithValue("factory", factory);
-            insertEvents.Parameters.AddWithValue("blocks", events.Select(e => e.BlockNumber).ToArray());
-            insertEvents.Parameters.AddWithValue("hashes", events.Select(e => e.BlockHash).ToArray());
-            insertEvents.Parameters.AddWithValue("logs", events.Select(e => e.LogIndex).ToArray());
-            insertEvents.Parameters.AddWithValue("txs", events.Select(e => e.TransactionHash).ToArray());
-            insertEvents.Parameters.AddWithValue("tokens", events.Select(e => e.Token).ToArray());
-            insertEvents.Parameters.AddWithValue("kinds", events.Select(e => e.Kind).ToArray());
-            insertEvents.Parameters.Add(TextArray("froms", events.Select(e => e.From)));
-            insertEvents.Parameters.Add(TextArray("tos", events.Select(e => e.To)));
-            insertEvents.Parameters.Add(TextArray("amounts", events.Select(e => e.Amount?.ToString(CultureInfo.InvariantCulture))));
-            insertEvents.Parameters.Add(TextArray("ids", events.Select(e => e.TokenIds is null ? null : string.Join(',', e.TokenIds))));
-            insertEvents.Parameters.Add(TextArray("commands", events.Select(e => e.CommandHash)));
-            insertEvents.Parameters.Add(new NpgsqlParameter("flags", NpgsqlDbType.Array | NpgsqlDbType.Boolean)
+                copy monitor_events (factory, block_number, block_hash, log_index, tx_hash, token, kind, from_addr, to_addr, amount, token_ids, command_hash, flag)
+                from stdin (format binary)
+                """, ct);
+            foreach (var e in events)
             {
-                Value = events.Select(e => e.Flag is { } f ? (object)f : DBNull.Value).ToArray(),
-            });
-            await insertEvents.ExecuteNonQueryAsync(ct);
+                await importer.StartRowAsync(ct);
+                await importer.WriteAsync(factory, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(e.BlockNumber, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(e.BlockHash, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(e.LogIndex, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(e.TransactionHash, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(e.Token, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(e.Kind, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(importer, e.From, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(importer, e.To, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(importer, e.Amount, NpgsqlDbType.Numeric, ct);
+                await WriteNullableAsync(importer, e.TokenIds is null ? null : string.Join(',', e.TokenIds), NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(importer, e.CommandHash, NpgsqlDbType.Text, ct);
+                await WriteNullableAsync(importer, e.Flag, NpgsqlDbType.Boolean, ct);
+            }
+            await importer.CompleteAsync(ct);
         }
 
         if (blocks.Count > 0)
@@ -276,6 +275,28 @@ public static class IndexStore
         return bodies;
     }
 
-    private static NpgsqlParameter TextArray(string name, IEnumerable<string?> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.Select(v => (object?)v ?? DBNull.Value).ToArray() };
+    private static async Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken ct)
+    {
+        if (value is null)
+        {
+            await importer.WriteNullAsync(ct);
+        }
+        else
+        {
+            await importer.WriteAsync(value, type, ct);
+        }
+    }
+
+    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : struct
+    {
+        if (value is { } present)
+        {
+            await importer.WriteAsync(present, type, ct);
+        }
+        else
+        {
+            await importer.WriteNullAsync(ct);
+        }
+    }
 }

@@ -21,24 +21,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await WaitForFeedAsync(own, f => Carries(f, seed.Hash.ToString()), TimeSpan.FromSeconds(60), "the first mint");
 
         // The AppHost's monitor stops (as a crash would); history piles up behind it, spread over many blocks.
-        foreach (var pid in own.ServicePids(ResourceNames.Monitor))
-        {
-            Process process;
-            try
-            {
-                process = Process.GetProcessById(pid);
-            }
-            catch (ArgumentException)
-            {
-                continue; // gone already (a launcher that has exited)
-            }
-
-            using (process)
-            {
-                process.Kill();
-                await process.WaitForExitAsync();
-            }
-        }
+        await own.KillAppHostMonitorAsync();
         var hashes = new List<string> { seed.Hash.ToString() };
         for (var i = 0; i < Mints; i++)
         {

@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tokenizer.Chain.Contracts;
 using Tokenizer.Chain.Crypto;
@@ -102,6 +104,43 @@ public sealed class OwnMonitorPlatform : IAsyncDisposable
         }
         pids.Should().NotBeEmpty($"a process listens for {resource} on port {port}");
         return [.. pids.OrderByDescending(p => File.ReadAllText($"/proc/{p}/cmdline").Contains("\0run\0", StringComparison.Ordinal) ? 0 : 1)];
+    }
+
+    /// <summary>Kills the AppHost's monitor (as a crash would), so that monitors started by the test lead alone.</summary>
+    public async Task KillAppHostMonitorAsync()
+    {
+        foreach (var pid in ServicePids(ResourceNames.Monitor))
+        {
+            Process process;
+            try
+            {
+                process = Process.GetProcessById(pid);
+            }
+            catch (ArgumentException)
+            {
+                continue; // gone already (a launcher that has exited)
+            }
+
+            using (process)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    /// <summary>Stops a resource through the AppHost (as the dashboard's Stop does) and waits until it is down.</summary>
+    public async Task StopResourceAsync(string resourceName)
+    {
+        await ExecuteAsync(resourceName, KnownResourceCommands.StopCommand);
+        await Platform.WaitForAsync(resourceName, s => s.State?.Text is "Exited" or "Finished" or "Stopped" || s.ExitCode is not null, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts a stopped resource again and waits until it is healthy.</summary>
+    public async Task StartResourceAsync(string resourceName)
+    {
+        await ExecuteAsync(resourceName, KnownResourceCommands.StartCommand);
+        await Platform.WaitForHealthyAsync(resourceName, TimeSpan.FromSeconds(180));
     }
 
     /// <summary>Starts another Monitor with the AppHost monitor's environment (plus <paramref name="overrides"/>) on a free port.</summary>
@@ -222,6 +261,13 @@ public sealed class OwnMonitorPlatform : IAsyncDisposable
         }
         await Platform.DisposeAsync();
         TestRuns.TryDelete(DataDir);
+    }
+
+    private async Task ExecuteAsync(string resourceName, string command)
+    {
+        var resource = Platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
+        var result = await Platform.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);
+        result.Success.Should().BeTrue($"{command} {resourceName}: {result.Message}");
     }
 
     private static int FreePort()

@@ -1,0 +1,2 @@
+// Like the AppHost it starts, the bench runs on Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

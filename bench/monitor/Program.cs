@@ -1,0 +1,125 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Tokenizer.AppHost;
+using Tokenizer.Bench.Monitor;
+
+// The Monitor's targets (issue 11) on a platform of the bench's own, every figure a ratio within this run:
+//   dotnet run -c Release --project bench/monitor -- [--events 100000] [--per-tx 1000] [--gap 20] [--clients 200] [--seconds 5]
+//   (1) backfill: a Monitor with an empty database indexes the seeded blocks; the raw eth_getLogs + decode of the same
+//       ranges runs before and after it; (2) GET /status under N closed-loop clients, gateway and direct interleaved;
+//   (3) reorgs of depth 1, 3 and 10 under the AppHost's monitor, in poll intervals.
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
+    .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
+int Option(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+var events = Option("events", 100_000);
+var perTx = Option("per-tx", 1_000);
+var gap = Option("gap", 20);
+var clients = Option("clients", 200);
+var seconds = Option("seconds", 5);
+var chunk = Option("chunk", 2_000);
+var skip = options.GetValueOrDefault("skip", "");
+var variants = options.GetValueOrDefault("variants", "");
+
+var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+string F(double v, string format = "0.00") => v.ToString(format, CultureInfo.InvariantCulture);
+void Line(string text) => Console.WriteLine(text);
+
+Line($"# Monitor bench {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start");
+await using var platform = await BenchPlatform.StartAsync(root);
+Line($"platform up; factory {platform.Factory}");
+
+// The AppHost's monitor would index the seeding live and compete for the cores: it waits until the backfill is timed.
+await platform.ResourceCommandAsync(ResourceNames.Monitor, KnownResourceCommands.StopCommand);
+var seed = await BackfillBench.SeedAsync(platform, events, perTx, gap);
+var head = (long)await platform.Rpc.GetBlockNumberAsync();
+Line($"seeded {seed.Transfers:N0} transfers in blocks {seed.FromBlock}-{seed.ToBlock} in {F(seed.Seconds, "0.0")} s; head {head}");
+
+if (!skip.Contains("backfill", StringComparison.Ordinal))
+{
+    Line("");
+    Line("## Backfill");
+    Line("");
+    Line("| run | chunk | events | seconds | events/s | raw events/s (mean of before/after) | monitor / raw |");
+    Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    var runs = new List<(string Name, Dictionary<string, string> Overrides)> { ("default", new()) };
+    foreach (var variant in variants.Split(',', StringSplitOptions.RemoveEmptyEntries))
+    {
+        var (name, value) = (variant.Split('=')[0], variant.Split('=')[1]);
+        runs.Add(($"{name}={value}", new() { [$"Monitor__{name}"] = value }));
+    }
+    // Where the Monitor starts on an empty database: the factory's deploy block (it finds it by the same binary search).
+    var startBlock = await BackfillBench.DeployBlockAsync(platform.Rpc, platform.Factory, head);
+    var n = 0;
+    foreach (var (name, overrides) in runs)
+    {
+        var runChunk = overrides.TryGetValue("Monitor__MaxBlocksPerBatch", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : chunk;
+        n++;
+        // The raw read right before and right after the Monitor's run, so that the machine's drift hits both sides.
+        var before = await BackfillBench.RawAsync(platform.Rpc, platform.Factory, seed.Token, startBlock, head, runChunk);
+        var monitor = await BackfillBench.MonitorAsync(platform, $"monitorbench_{n}", head, overrides);
+        var after = await BackfillBench.RawAsync(platform.Rpc, platform.Factory, seed.Token, startBlock, head, runChunk);
+        if (monitor.StartBlock != startBlock)
+        {
+            throw new InvalidOperationException($"The monitor started at block {monitor.StartBlock}, the raw read at {startBlock}.");
+        }
+        var raw = (before.PerSecond + after.PerSecond) / 2;
+        Line($"| {name} | {runChunk} | {monitor.Rate.Events:N0} | {F(monitor.Rate.Seconds)} | {F(monitor.Rate.PerSecond, "N0")} | {F(raw, "N0")} ({F(before.PerSecond, "N0")} / {F(after.PerSecond, "N0")}; {before.Events:N0} events) | **{F(monitor.Rate.PerSecond / raw)}** |");
+    }
+}
+
+await platform.ResourceCommandAsync(ResourceNames.Monitor, KnownResourceCommands.StartCommand);
+await ReorgBench.WaitIndexedAsync(platform, head, 900);
+Line("");
+Line($"AppHost monitor caught up to block {head}");
+
+if (!skip.Contains("status", StringComparison.Ordinal))
+{
+    var token = await platform.OperatorTokenAsync();
+    await StatusLoad.RunAsync("warm-up", platform.Gateway, token, clients, TimeSpan.FromSeconds(2));
+    await StatusLoad.RunAsync("warm-up", platform.MonitorUrl, token, clients, TimeSpan.FromSeconds(2));
+    var results = new List<LoadResult>();
+    foreach (var c in new[] { 1, clients })
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            results.Add(await StatusLoad.RunAsync("gateway", platform.Gateway, token, c, TimeSpan.FromSeconds(seconds)));
+            results.Add(await StatusLoad.RunAsync("direct", platform.MonitorUrl, token, c, TimeSpan.FromSeconds(seconds)));
+        }
+    }
+    Line("");
+    Line("## GET /status");
+    Line("");
+    Line("| clients | target | round | requests | failures | req/s | p50 ms | p99 ms | max ms |");
+    Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var group in results.GroupBy(r => (r.Clients, r.Target)))
+    {
+        var i = 0;
+        foreach (var r in group)
+        {
+            Line($"| {r.Clients} | {r.Target} | {++i} | {r.Requests:N0} | {r.Failures} | {F(r.Throughput, "N0")} | {F(r.P50)} | {F(r.P99)} | {F(r.Max)} |");
+        }
+    }
+    foreach (var c in new[] { 1, clients })
+    {
+        var g = results.Where(r => r.Clients == c && r.Target == "gateway").ToList();
+        var d = results.Where(r => r.Clients == c && r.Target == "direct").ToList();
+        Line($"\n{c} client(s): gateway/direct throughput **{F(g.Sum(r => r.Requests) / g.Sum(r => r.Seconds) / (d.Sum(r => r.Requests) / d.Sum(r => r.Seconds)))}**, " +
+            $"p99 gateway/direct {F(g.Average(r => r.P99) / d.Average(r => r.P99))} (mean p99: gateway {F(g.Average(r => r.P99))} ms, direct {F(d.Average(r => r.P99))} ms)");
+    }
+}
+
+if (!skip.Contains("reorg", StringComparison.Ordinal))
+{
+    Line("");
+    Line("## Reorgs (poll interval 1 s, confirmation depth 2)");
+    Line("");
+    Line("| depth | blocks replaced | final events removed (feed total) | seconds until the feed matches | poll intervals |");
+    Line("| ---: | ---: | ---: | ---: | ---: |");
+    foreach (var depth in new[] { 1, 3, 10 })
+    {
+        var r = await ReorgBench.RunAsync(platform, seed.Token, depth, TimeSpan.FromSeconds(1));
+        Line($"| {r.Depth} | {r.ReplacedBlocks} | {r.RemovedFromFeed} | {F(r.Seconds)} | **{F(r.PollIntervals)}** |");
+    }
+}
+Line("");
+Line($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
