@@ -15,7 +15,7 @@ namespace Tokenizer.Bench.Ledger;
 /// rows in the same order, alternating, with LedgerData's resident memory sampled during each GET.
 /// </summary>
 public sealed class HoldingsBench(
-    IBus bus, NpgsqlDataSource db, string connectionString, HttpClient http, string bearer, BenchData data, ProcessMemory ledgerData)
+    IBus bus, NpgsqlDataSource db, string connectionString, HttpClient http, string bearer, BenchData data, ProcessProbe ledgerData)
 {
     public async Task<string> RunAsync(int holdings, int rounds)
     {

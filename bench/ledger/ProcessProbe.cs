@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Tokenizer.Bench.Ledger;
 
-/// <summary>Resident memory of another process from /proc, sampled while a measured request runs.</summary>
-public sealed class ProcessMemory(int? pid)
+/// <summary>Another process's resident memory and CPU time from /proc (LedgerData's, while it is measured).</summary>
+public sealed class ProcessProbe(int? pid)
 {
     public bool Known => pid is not null && File.Exists($"/proc/{pid}/status");
 
@@ -23,6 +23,19 @@ public sealed class ProcessMemory(int? pid)
             }
         }
         return 0;
+    }
+
+    /// <summary>User + system CPU seconds used so far; 0 when unknown.</summary>
+    public double CpuSeconds()
+    {
+        if (!Known)
+        {
+            return 0;
+        }
+        // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15, in clock ticks.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     /// <summary>Runs <paramref name="work"/> while sampling VmRSS every 5 ms; returns the highest sample in MB.</summary>
