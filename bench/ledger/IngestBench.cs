@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MassTransit;
+using Npgsql;
+using NpgsqlTypes;
+using Tokenizer.Messages.Monitor;
+
+namespace Tokenizer.Bench.Ledger;
+
+/// <summary>
+/// Ingest rows/s: the Monitor's real <see cref="HistoryBatchConfirmed"/> batches (1,000 events each, the Monitor's
+/// maximum) published to the platform's RabbitMQ and written by LedgerData's consumers, against one plain binary COPY
+/// of as many rows of the same shape into the same table, alternating which goes first in each round.
+/// </summary>
+public sealed class IngestBench(IBus bus, NpgsqlDataSource db, BenchData data, ProcessProbe ledgerData)
+{
+    public const int BatchSize = 1_000;
+    private const string Columns =
+        "block_hash, log_index, kind, instrument_id, party_id, command_hash, amount, base_amount, token_ids, update_id, block_number, created_at, feed";
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private long _sequence;
+
+    public async Task<string> RunAsync(int rowsPerRound, int rounds)
+    {
+        await using (var known = db.CreateCommand("insert into instruments (instrument_id, token_type, decimals) select unnest(@ids), 'ERC20', 18 on conflict do nothing"))
+        {
+            known.Parameters.AddWithValue("ids", data.Instruments);
+            await known.ExecuteNonQueryAsync();
+        }
+        // Warm-up, untimed: JIT (tiered compilation), connections, the table's first pages, on both paths.
+        await BusAsync(10 * BatchSize);
+        await CopyAsync(data.Reserve(10 * BatchSize), 10 * BatchSize);
+
+        var report = new StringBuilder();
+        report.AppendLine("| round | bus rows/s | COPY rows/s | bus / COPY | LedgerData CPU ms per 1,000 rows |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        double busSeconds = 0, copySeconds = 0, cpuSeconds = 0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            double bus, copy, cpu;
+            if (round % 2 == 1)
+            {
+                copy = await CopyAsync(data.Reserve(rowsPerRound), rowsPerRound);
+                (bus, cpu) = await BusWithCpuAsync(rowsPerRound);
+            }
+            else
+            {
+                (bus, cpu) = await BusWithCpuAsync(rowsPerRound);
+                copy = await CopyAsync(data.Reserve(rowsPerRound), rowsPerRound);
+            }
+            busSeconds += bus;
+            copySeconds += copy;
+            cpuSeconds += cpu;
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| {round} | {rowsPerRound / bus:N0} | {rowsPerRound / copy:N0} | {copy / bus:0.00} | {cpu * 1e6 / rowsPerRound:0} |");
+        }
+        var total = (double)rowsPerRound * rounds;
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"| **all** | **{total / busSeconds:N0}** | **{total / copySeconds:N0}** | **{copySeconds / busSeconds:0.00}** | {cpuSeconds * 1e6 / total:0} |");
+        return report.ToString();
+    }
+
+    private async Task<(double Seconds, double LedgerDataCpu)> BusWithCpuAsync(int rows)
+    {
+        var cpu = ledgerData.CpuSeconds();
+        var seconds = await BusAsync(rows);
+        return (seconds, ledgerData.CpuSeconds() - cpu);
+    }
+
+    /// <summary>Publishes <paramref name="rows"/> mints as consecutive batches; seconds until LedgerData applied the last.</summary>
+    private async Task<double> BusAsync(int rows)
+    {
+        var first = data.Reserve(rows);
+        var batches = new List<HistoryBatchConfirmed>();
+        for (var offset = 0; offset < rows; offset += BatchSize)
+        {
+            var events = Enumerable.Range(offset, Math.Min(BatchSize, rows - offset)).Select(i => data.Mint(first + i)).ToList();
+            batches.Add(new HistoryBatchConfirmed(++_sequence, events[0].BlockNumber, events[^1].BlockNumber, events, [], DateTimeOffset.UtcNow, data.Factory));
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        foreach (var batch in batches)
+        {
+            await bus.Publish(batch);
+        }
+        while (await AppliedSequenceAsync() < _sequence)
+        {
+            if (Stopwatch.GetElapsedTime(started) > Timeout)
+            {
+                throw new TimeoutException($"LedgerData applied feed {data.Factory} only to {await AppliedSequenceAsync()} of {_sequence} in {Timeout}");
+            }
+            await Task.Delay(20);
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await ExpectStoredAsync(first, rows);
+        return seconds;
+    }
+
+    /// <summary>One binary COPY of rows in the form LedgerData stores them; seconds.</summary>
+    public async Task<double> CopyAsync(long first, int rows)
+    {
+        var events = Enumerable.Range(0, rows).Select(i => data.Mint(first + i)).ToList();
+        var started = Stopwatch.GetTimestamp();
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var importer = await connection.BeginBinaryImportAsync($"copy history_events ({Columns}) from stdin (format binary)"))
+        {
+            foreach (var e in events)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(e.BlockHash, NpgsqlDbType.Text);
+                await importer.WriteAsync(e.LogIndex, NpgsqlDbType.Integer);
+                await importer.WriteAsync(e.Kind, NpgsqlDbType.Text);
+                await importer.WriteAsync(e.InstrumentId, NpgsqlDbType.Text);
+                await importer.WriteAsync(e.PartyId, NpgsqlDbType.Text);
+                await importer.WriteAsync(e.CommandHash, NpgsqlDbType.Text);
+                await importer.WriteAsync(BenchData.StoredAmount, NpgsqlDbType.Text);
+                await importer.WriteAsync(BenchData.BaseAmount, NpgsqlDbType.Numeric);
+                await importer.WriteNullAsync();
+                await importer.WriteAsync(e.TransactionHash, NpgsqlDbType.Text);
+                await importer.WriteAsync(e.BlockNumber, NpgsqlDbType.Bigint);
+                await importer.WriteAsync(e.BlockTime.UtcDateTime, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(data.Factory, NpgsqlDbType.Text);
+            }
+            await importer.CompleteAsync();
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await ExpectStoredAsync(first, rows);
+        return seconds;
+    }
+
+    private async Task<long> AppliedSequenceAsync()
+    {
+        await using var command = db.CreateCommand("select last_sequence from history_feeds where feed = @feed");
+        command.Parameters.AddWithValue("feed", data.Factory);
+        return await command.ExecuteScalarAsync() is long last ? last : 0;
+    }
+
+    /// <summary>Both paths must have stored every row, in the same form (the bus's amount formatted as the COPY's).</summary>
+    private async Task ExpectStoredAsync(long first, int rows)
+    {
+        await using var command = db.CreateCommand(
+            "select count(*) from history_events where feed = @feed and block_number between @first and @last and amount = @amount and instrument_id = any(@instruments)");
+        command.Parameters.AddWithValue("feed", data.Factory);
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("last", first + rows - 1);
+        command.Parameters.AddWithValue("amount", BenchData.StoredAmount);
+        command.Parameters.AddWithValue("instruments", data.Instruments);
+        var stored = (long)(await command.ExecuteScalarAsync())!;
+        if (stored != rows)
+        {
+            throw new InvalidOperationException($"Expected {rows} rows from {first} stored, found {stored}");
+        }
+    }
+}
