@@ -12,8 +12,9 @@
 import { ethers } from 'ethers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { call, operatorToken as tokenOf, parseArgs, pct, timedRun } from './load-client.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
+const args = parseArgs(process.argv.slice(2));
 const gateway = args.gateway ?? 'http://127.0.0.1:8080';
 const tokenAdmin = args.tokenadmin;
 const chainUrl = args.chain ?? 'http://127.0.0.1:8545';
@@ -26,42 +27,7 @@ const out = args.out ?? new URL('./RESULTS-operator.md', import.meta.url);
 const devKey3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 if (!tokenAdmin) throw new Error('--tokenadmin <TokenAdmin http address> is required (the AppHost gives it a free port)');
 
-async function call(base, method, path, body, bearer) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function operatorToken() {
-  const response = await fetch(gateway + '/connect/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials&client_id=tokenizer-operator&client_secret=dev-operator-secret',
-  });
-  return (await response.json()).access_token;
-}
-
-async function timedRun(count, width, fn) {
-  let next = 0;
-  const latencies = [];
-  const started = performance.now();
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < count) {
-      const i = next++;
-      const t = performance.now();
-      await fn(i);
-      latencies.push(performance.now() - t);
-    }
-  }));
-  return { count, seconds: (performance.now() - started) / 1000, latencies };
-}
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const operatorToken = () => tokenOf(gateway);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- the instrument: an ERC20 the platform deployed (self-service, PRO_PLUS), minted by the operator ----
@@ -128,7 +94,7 @@ const own = await new ethers.ContractFactory(factoryArtifact.abi, factoryArtifac
   .deploy(await platform.erc20Implementation(), await platform.erc721Implementation(), wallet.address, { nonce: nonce++ });
 await own.waitForDeployment();
 const salt = ethers.id(`operator-bench-${run}`);
-await (await own.deployERC20(salt, 'Operator Bench', 'OPB', 18, true, wallet.address, { nonce: nonce++ })).wait();
+await (await own.deployERC20(salt, 'Operator Bench', 'OPB', 18, true, wallet.address, ethers.ZeroAddress, { nonce: nonce++ })).wait();
 const clone = new ethers.Contract(await own.predictERC20Address(salt), artifact('TokenizerERC20').abi, wallet);
 const { chainId } = await provider.getNetwork();
 const gasLimit = ((await clone.mint.estimateGas(ethers.id('probe'), party, 10n ** 18n)) * 125n) / 100n;

@@ -7,51 +7,23 @@
 // Figures are same-run ratios; the results go to bench/RESULTS-selfservice.md.
 import { ethers } from 'ethers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { call as callAt, operatorToken as tokenOf, parseArgs, pct, timedRun as runAt } from './load-client.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
+const args = parseArgs(process.argv.slice(2));
 const gateway = args.gateway ?? 'http://127.0.0.1:8080';
 const chainUrl = args.chain ?? 'http://127.0.0.1:8545';
 const mints = Number(args.mints ?? 200);
 const out = args.out ?? new URL('./RESULTS-selfservice.md', import.meta.url);
 const devKey3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 
-async function call(method, path, body, bearer, extra = {}) {
-  const response = await fetch(gateway + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const call = (method, path, body, bearer, extra) => callAt(gateway, method, path, body, bearer, extra);
+const operatorToken = () => tokenOf(gateway);
 
-async function operatorToken() {
-  const response = await fetch(gateway + '/connect/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials&client_id=tokenizer-operator&client_secret=dev-operator-secret',
-  });
-  return (await response.json()).access_token;
-}
-
+// A timed run with its figures: calls per second and latency quantiles.
 async function timedRun(count, concurrency, fn) {
-  let next = 0;
-  const latencies = [];
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++;
-      const t = performance.now();
-      await fn(i);
-      latencies.push(performance.now() - t);
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { count, concurrency, seconds, perSecond: count / seconds, p50: pct(0.5), p99: pct(0.99) };
+  const run = await runAt(count, concurrency, fn);
+  const sorted = run.latencies.sort((a, b) => a - b);
+  return { count, concurrency, seconds: run.seconds, perSecond: count / run.seconds, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99) };
 }
 
 // ---- through the gateway ----
@@ -85,7 +57,7 @@ const own = await new ethers.ContractFactory(factoryArtifact.abi, factoryArtifac
   .deploy(await platform.erc20Implementation(), await platform.erc721Implementation(), wallet.address, { nonce: nonce++ });
 await own.waitForDeployment();
 const salt = ethers.id(`bench-${Date.now()}`);
-await (await own.deployERC20(salt, 'Bench Coin', 'BEN', 18, true, wallet.address, { nonce: nonce++ })).wait();
+await (await own.deployERC20(salt, 'Bench Coin', 'BEN', 18, true, wallet.address, ethers.ZeroAddress, { nonce: nonce++ })).wait();
 const clone = new ethers.Contract(await own.predictERC20Address(salt), artifact('TokenizerERC20').abi, wallet);
 const { chainId } = await provider.getNetwork();
 const gasLimit = ((await clone.mint.estimateGas(ethers.id('probe'), holder, 1000n)) * 125n) / 100n;

@@ -40,7 +40,7 @@ const spray = compiled.contracts["TransferSpray.sol"].TransferSpray;
 const started = performance.now();
 const factory = new ethers.Contract(env("FACTORY"), factoryAbi, signer);
 const salt = ethers.id(`monitor-bench-${Date.now()}-${Math.random()}`);
-const deployReceipt = await (await factory.deployERC20(salt, "Monitor Bench", "MBEN", 0, true, await signer.getAddress())).wait();
+const deployReceipt = await (await factory.deployERC20(salt, "Monitor Bench", "MBEN", 0, true, await signer.getAddress(), ethers.ZeroAddress)).wait();
 const deployed = deployReceipt.logs.map((l) => { try { return factory.interface.parseLog(l); } catch { return null; } }).find((l) => l?.name === "TokenDeployed");
 const token = new ethers.Contract(deployed.args.token, erc20Abi, signer);
 

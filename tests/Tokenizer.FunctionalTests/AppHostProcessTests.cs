@@ -31,7 +31,7 @@ public sealed class AppHostProcessTests
             commandLines.Should().NotBeEmpty();
 
             apphost.Signal("INT");
-            var exitCode = await apphost.WaitForExitAsync(TimeSpan.FromSeconds(240));
+            var exitCode = await apphost.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
             exitCode.Should().Be(0, apphost.Output);
             // DCP finishes stopping what it ran just after the AppHost returns.

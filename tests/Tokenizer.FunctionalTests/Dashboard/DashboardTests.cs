@@ -101,7 +101,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         finally
         {
             apphost.Signal("INT");
-            await apphost.WaitForExitAsync(TimeSpan.FromSeconds(240));
+            await apphost.WaitForExitAsync(TimeSpan.FromSeconds(120));
             TestRuns.TryDelete(dataDir);
         }
     }

@@ -50,12 +50,17 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     {
         var gatewayPort = FreePort();
         var dashboardPort = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        // A terminal's foreground process gets Ctrl+C with SIGINT at its default. A test run started as a background
+        // job of a non-interactive shell (as CI may start it) has SIGINT ignored, every child inherits that, and .NET
+        // leaves an ignored SIGINT ignored: the AppHost would never hear the test's Ctrl+C. env(1) puts it back.
+        var start = new ProcessStartInfo("/usr/bin/env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Dll());
         if (dataDirectory is not null)
         {
