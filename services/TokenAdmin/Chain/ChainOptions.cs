@@ -26,6 +26,12 @@ public sealed class ChainOptions
     /// <summary>How often receipts are polled.</summary>
     public TimeSpan ReceiptPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long one read of the base fee and tip prices transactions (about a block time; zero reads them for each).
+    /// The fee is 2 × base fee + tip, so a second-old base fee still clears the next blocks.
+    /// </summary>
+    public TimeSpan FeeCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Upper bound on maxFeePerGas (wei); null: no cap.</summary>
     public System.Numerics.BigInteger? MaxFeePerGas { get; set; }
 }

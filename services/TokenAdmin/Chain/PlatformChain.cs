@@ -60,6 +60,7 @@ public sealed class PlatformChain(EthRpcClient rpc, PostgresNonceStore store, IO
             ReceiptTimeout = settings.ReceiptTimeout,
             ReceiptPollInterval = settings.ReceiptPollInterval,
             MaxFeePerGas = settings.MaxFeePerGas,
+            FeeCacheDuration = settings.FeeCacheDuration,
         });
 
         // Bytes signed before a crash are sent again, identically, before anything new is signed.

@@ -39,6 +39,75 @@ public sealed class PostgresNonceStore(NpgsqlDataSource dataSource) : INonceStor
         }
     }
 
+    /// <summary>
+    /// One statement for a group of freshly signed transactions (one round trip, one commit). A nonce on record for a
+    /// different transaction undoes the rows this call inserted and throws <see cref="NonceTakenException"/>.
+    /// </summary>
+    public async Task SaveManyAsync(IReadOnlyList<PendingTransaction> transactions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        if (transactions.Count == 0)
+        {
+            return;
+        }
+
+        var sender = transactions[0].From;
+        if (transactions.Any(t => t.From != sender))
+        {
+            throw new ArgumentException("All transactions of one call must have the same sender.", nameof(transactions));
+        }
+
+        var nonces = transactions.Select(t => checked((long)t.Nonce)).ToArray();
+        var hashes = transactions.Select(t => t.Hash.ToString()).ToArray();
+        await using var insert = dataSource.CreateCommand(
+            """
+            insert into chain_transactions (sender, nonce, hash, raw, created_at)
+            select @sender, t.nonce, t.hash, t.raw, @created_at from unnest(@nonces, @hashes, @raws) as t(nonce, hash, raw)
+            on conflict (sender, nonce) do nothing
+            """);
+        insert.Parameters.AddWithValue("sender", sender.ToLowerHex());
+        insert.Parameters.AddWithValue("nonces", nonces);
+        insert.Parameters.AddWithValue("hashes", hashes);
+        insert.Parameters.AddWithValue("raws", transactions.Select(t => t.Raw).ToArray());
+        insert.Parameters.AddWithValue("created_at", transactions[0].CreatedAt);
+        if (await insert.ExecuteNonQueryAsync(ct) == transactions.Count)
+        {
+            return;
+        }
+
+        // Some nonce is on record: the very same bytes are fine, a different transaction is not.
+        await using var existing = dataSource.CreateCommand("select nonce, hash from chain_transactions where sender = @sender and nonce = any(@nonces)");
+        existing.Parameters.AddWithValue("sender", sender.ToLowerHex());
+        existing.Parameters.AddWithValue("nonces", nonces);
+        var taken = new List<(long Nonce, string Hash)>();
+        await using (var reader = await existing.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var nonce = reader.GetInt64(0);
+                var hash = reader.GetString(1);
+                if (hash != hashes[Array.IndexOf(nonces, nonce)])
+                {
+                    taken.Add((nonce, hash));
+                }
+            }
+        }
+        if (taken.Count == 0)
+        {
+            return;
+        }
+
+        await using (var undo = dataSource.CreateCommand(
+            "delete from chain_transactions where sender = @sender and status = 'pending' and (nonce, hash) in (select * from unnest(@nonces, @hashes))"))
+        {
+            undo.Parameters.AddWithValue("sender", sender.ToLowerHex());
+            undo.Parameters.AddWithValue("nonces", nonces);
+            undo.Parameters.AddWithValue("hashes", hashes);
+            await undo.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        throw new NonceTakenException(sender, (ulong)taken[0].Nonce, taken[0].Hash);
+    }
+
     public async Task RemoveAsync(Address from, ulong nonce, Hash32 hash, CancellationToken ct = default)
     {
         await using var delete = dataSource.CreateCommand(

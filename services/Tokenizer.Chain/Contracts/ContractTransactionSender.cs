@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Tokenizer.Chain.Crypto;
 using Tokenizer.Chain.Nonces;
@@ -32,6 +33,13 @@ public sealed record ContractTransactionSenderOptions
     public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
     public TimeSpan ReceiptPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long fees read by <see cref="ContractTransactionSender.GetFeesAsync"/> are reused; zero (the default) reads
+    /// the latest block and the tip for every transaction. About one block time prices a burst of transactions once a
+    /// block instead of twice a transaction; <see cref="BaseFeeMultiplier"/> covers the base fee moving meanwhile.
+    /// </summary>
+    public TimeSpan FeeCacheDuration { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary>EIP-1559 fees of one transaction.</summary>
@@ -94,6 +102,7 @@ public sealed class ContractTransactionSender
     private readonly EthKey _key;
     private readonly ulong _chainId;
     private int _chainChecked;
+    private CachedFees? _fees;
 
     public ContractTransactionSender(EthRpcClient rpc, NonceManager nonces, EthKey key, ulong chainId, ContractTransactionSenderOptions? options = null)
     {
@@ -138,8 +147,32 @@ public sealed class ContractTransactionSender
         }
     }
 
-    /// <summary>Fees for a transaction now: latest base fee × multiplier + tip, within the caps.</summary>
-    public async Task<Eip1559Fees> GetFeesAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Fees for a transaction now: latest base fee × multiplier + tip, within the caps. Within
+    /// <see cref="ContractTransactionSenderOptions.FeeCacheDuration"/> of a read, that read's answer (concurrent callers
+    /// share one read; a failed read is not reused).
+    /// </summary>
+    public Task<Eip1559Fees> GetFeesAsync(CancellationToken ct = default)
+    {
+        if (Options.FeeCacheDuration <= TimeSpan.Zero)
+        {
+            return ReadFeesAsync(ct);
+        }
+
+        var cached = Volatile.Read(ref _fees);
+        var now = Stopwatch.GetTimestamp();
+        if (cached is null || Stopwatch.GetElapsedTime(cached.ReadAt, now) >= Options.FeeCacheDuration || cached.Fees.IsFaulted || cached.Fees.IsCanceled)
+        {
+            // The shared read is not cancelled by one caller leaving; the RPC client bounds it.
+            var fresh = new CachedFees(now, ReadFeesAsync(CancellationToken.None));
+            cached = Interlocked.CompareExchange(ref _fees, fresh, cached) == cached ? fresh : Volatile.Read(ref _fees)!;
+        }
+        return cached.Fees.WaitAsync(ct);
+    }
+
+    private sealed record CachedFees(long ReadAt, Task<Eip1559Fees> Fees);
+
+    private async Task<Eip1559Fees> ReadFeesAsync(CancellationToken ct)
     {
         var block = await _rpc.GetBlockByNumberAsync(BlockTag.Latest, ct) ?? throw new InvalidOperationException("The node has no latest block.");
         var baseFee = block.BaseFeePerGas ?? throw new NotSupportedException("The chain has no base fee (pre-London); EIP-1559 transactions are required.");

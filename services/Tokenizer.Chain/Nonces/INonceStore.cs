@@ -25,6 +25,33 @@ public interface INonceStore
 {
     Task SaveAsync(PendingTransaction transaction, CancellationToken ct = default);
 
+    /// <summary>
+    /// Saves freshly signed transactions of one sender, all or none: when a nonce is on record for a different
+    /// transaction, <see cref="NonceTakenException"/> is thrown and none of these stays saved. This default saves one
+    /// by one and removes what it saved before a conflict; a database store does it in one statement.
+    /// </summary>
+    async Task SaveManyAsync(IReadOnlyList<PendingTransaction> transactions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        var saved = new List<PendingTransaction>(transactions.Count);
+        try
+        {
+            foreach (var transaction in transactions)
+            {
+                await SaveAsync(transaction, ct);
+                saved.Add(transaction);
+            }
+        }
+        catch (NonceTakenException)
+        {
+            foreach (var transaction in saved)
+            {
+                await RemoveAsync(transaction.From, transaction.Nonce, transaction.Hash, CancellationToken.None);
+            }
+            throw;
+        }
+    }
+
     Task RemoveAsync(Address from, ulong nonce, Hash32 hash, CancellationToken ct = default);
 
     Task MarkConfirmedAsync(Address from, ulong nonce, Hash32 hash, CancellationToken ct = default);

@@ -35,6 +35,8 @@ public sealed class NonceManager
     {
         internal readonly SemaphoreSlim Lock = new(1, 1);
         internal ulong? Next;
+        internal readonly ConcurrentQueue<SendRequest> Queue = new();
+        internal readonly Queue<SendRequest> Retry = new();
     }
 
     /// <summary>Waits for the address's lock and reserves its next nonce. Dispose the reservation to release it.</summary>
@@ -70,63 +72,300 @@ public sealed class NonceManager
     }
 
     /// <summary>
-    /// Signs, records (before broadcasting) and sends a transaction built for the reserved nonce. On "nonce too low"
-    /// (another sender used it) or "nonce too high" the record is dropped, the nonce resynced from the node and the
-    /// transaction rebuilt and re-signed. When the broadcast's outcome is unknown (timeout), the nonce stays committed
-    /// and <see cref="BroadcastOutcomeUnknownException"/> carries the signed bytes to resend.
+    /// The most transactions one lock holder signs, records and broadcasts together (one store write, one JSON-RPC
+    /// batch). 1 sends them one at a time.
+    /// </summary>
+    public int MaxGroupSize { get; init; } = 32;
+
+    /// <summary>
+    /// Signs, records (before broadcasting) and sends a transaction built for the next nonce of the key's address.
+    /// Concurrent calls for one address are combined: whoever holds the address's lock takes every call queued
+    /// behind it (up to <see cref="MaxGroupSize"/>), gives them consecutive nonces in arrival order, records all their
+    /// signed bytes in one <see cref="INonceStore.SaveManyAsync"/> and broadcasts them as one JSON-RPC batch in nonce
+    /// order. The rules of a single send hold for each member:
+    /// <list type="bullet">
+    /// <item>"nonce too low" (another sender used it): the record is dropped, the nonce resynced from the node and the
+    /// transaction rebuilt and re-signed (up to <see cref="MaxNonceRetries"/> times);</item>
+    /// <item>a definite rejection: the record is dropped and the caller gets the <see cref="RpcException"/>; when a
+    /// later member of its group was accepted, its nonce is filled with a zero-value transfer to the sender itself, so
+    /// that nothing queued behind the gap is stuck;</item>
+    /// <item>no answer (timeout): the nonce stays used and <see cref="BroadcastOutcomeUnknownException"/> carries the
+    /// signed bytes to resend.</item>
+    /// </list>
+    /// Once a call is in a group it is no longer cancelled by its token: its bytes may already be on record.
     /// </summary>
     public async Task<SignedTransaction> SendAsync(EthKey key, Func<ulong, ITransaction> build, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(build);
-        var conflicts = 0;
-        for (var attempt = 0; ; attempt++)
+        var state = _states.GetOrAdd(key.Address, _ => new AddressState());
+        var request = new SendRequest(build);
+        state.Queue.Enqueue(request);
+        while (!request.Done.Task.IsCompleted)
         {
-            await using var reservation = await ReserveAsync(key.Address, ct);
-            var transaction = build(reservation.Nonce);
-            if (transaction.Nonce != reservation.Nonce)
-            {
-                throw new InvalidOperationException($"The transaction was built with nonce {transaction.Nonce}, not the reserved {reservation.Nonce}.");
-            }
-
-            var signed = transaction.Sign(key);
             try
             {
-                await _store.SaveAsync(new PendingTransaction(key.Address, signed.Nonce, signed.Hash, signed.Raw, DateTimeOffset.UtcNow), ct);
+                await state.Lock.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (request.TryCancel())
+            {
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                // Already taken into a group: its outcome comes regardless.
+                break;
+            }
+
+            try
+            {
+                while (!request.Done.Task.IsCompleted && TakeGroup(state) is { Count: > 0 } group)
+                {
+                    await SendGroupAsync(state, key, group);
+                }
+            }
+            finally
+            {
+                state.Lock.Release();
+            }
+        }
+        return await request.Done.Task;
+    }
+
+    /// <summary>Members to sign again (a nonce error) first, then the queue, in arrival order. Under the lock.</summary>
+    private List<SendRequest> TakeGroup(AddressState state)
+    {
+        var group = new List<SendRequest>();
+        while (group.Count < MaxGroupSize && state.Retry.Count > 0)
+        {
+            group.Add(state.Retry.Dequeue());
+        }
+
+        while (group.Count < MaxGroupSize && state.Queue.TryDequeue(out var next))
+        {
+            if (next.TryTake())
+            {
+                group.Add(next);
+            }
+        }
+        return group;
+    }
+
+    private async Task SendGroupAsync(AddressState state, EthKey key, List<SendRequest> group)
+    {
+        // Sign with consecutive nonces and record all of them (all or none) before anything is broadcast.
+        var conflicts = 0;
+        List<(SendRequest Request, ITransaction Transaction, SignedTransaction Signed)> signed;
+        while (true)
+        {
+            ulong next;
+            try
+            {
+                next = state.Next ??= await FirstNonceAsync(key.Address);
+            }
+            catch (Exception e)
+            {
+                FailAll(group, e);
+                return;
+            }
+
+            signed = [];
+            foreach (var request in group)
+            {
+                var nonce = next + (ulong)signed.Count;
+                try
+                {
+                    var transaction = request.Build(nonce);
+                    if (transaction.Nonce != nonce)
+                    {
+                        throw new InvalidOperationException($"The transaction was built with nonce {transaction.Nonce}, not the reserved {nonce}.");
+                    }
+                    signed.Add((request, transaction, transaction.Sign(key)));
+                }
+                catch (Exception e)
+                {
+                    request.Done.TrySetException(e);
+                }
+            }
+            if (signed.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                var now = DateTimeOffset.UtcNow;
+                await _store.SaveManyAsync(signed.Select(m => new PendingTransaction(key.Address, m.Signed.Nonce, m.Signed.Hash, m.Signed.Raw, now)).ToList(), CancellationToken.None);
+                break;
             }
             catch (NonceTakenException) when (conflicts++ < MaxConflictRetries)
             {
                 // Another process signs for this address too (replicas): start again above what the store holds.
-                attempt--;
-                reservation.ForgetAndRelease();
+                state.Next = null;
+                group = signed.Select(m => m.Request).ToList();
+            }
+            catch (Exception e)
+            {
+                // Nothing was recorded, so nothing is sent and the nonces stay free.
+                FailAll(signed.Select(m => m.Request), e);
+                return;
+            }
+        }
+
+        IReadOnlyList<RpcResponse> answers;
+        try
+        {
+            answers = await _rpc.BatchAsync(signed.Select(m => new RpcRequest("eth_sendRawTransaction", m.Signed.RawHex)).ToList(), CancellationToken.None);
+        }
+        catch (RpcTransportException e)
+        {
+            // The node may hold any of them: keep the nonces and the stored bytes, resend them later.
+            state.Next = signed[^1].Signed.Nonce + 1;
+            foreach (var member in signed)
+            {
+                member.Request.Done.TrySetException(new BroadcastOutcomeUnknownException(member.Signed, e));
+            }
+            return;
+        }
+        catch (RpcException e)
+        {
+            // The node refused the batch as a whole (no per-transaction answer): none was accepted.
+            await RemoveAsync(signed.Select(m => m.Signed));
+            FailAll(signed.Select(m => m.Request), e);
+            return;
+        }
+
+        var outcomes = new RpcException?[signed.Count];
+        for (var i = 0; i < signed.Count; i++)
+        {
+            outcomes[i] = await OutcomeAsync(signed[i].Signed, answers[i]);
+        }
+
+        var lastAccepted = Array.FindLastIndex(outcomes, o => o is null);
+        var gaps = new List<ITransaction>();
+        for (var i = 0; i < signed.Count; i++)
+        {
+            var (request, transaction, sent) = signed[i];
+            if (outcomes[i] is not { } error)
+            {
+                request.Done.TrySetResult(sent);
                 continue;
             }
 
-            try
+            await RemoveAsync([sent]);
+            if (!error.IsNonceTooLow && i < lastAccepted && Filler(key.Address, transaction) is { } filler)
             {
-                await _rpc.SendRawTransactionAsync(signed, ct);
-                reservation.Commit();
-                return signed;
+                gaps.Add(filler);
             }
-            catch (RpcException e) when ((e.IsNonceTooLow || e.IsNonceTooHigh) && attempt < MaxNonceRetries)
+
+            if ((error.IsNonceTooLow || error.IsNonceTooHigh) && request.Attempts++ < MaxNonceRetries)
             {
-                await _store.RemoveAsync(signed.From, signed.Nonce, signed.Hash, CancellationToken.None);
-                await reservation.ResyncAndReleaseAsync(_rpc, ct);
+                state.Retry.Enqueue(request);
             }
-            catch (RpcException)
+            else
             {
-                // A definite rejection (underpriced, insufficient funds, ...): the nonce was not used.
-                await _store.RemoveAsync(signed.From, signed.Nonce, signed.Hash, CancellationToken.None);
-                reservation.Release();
-                throw;
-            }
-            catch (RpcTransportException e)
-            {
-                // The node may hold the transaction: keep the nonce and the stored bytes, resend them later.
-                reservation.Commit();
-                throw new BroadcastOutcomeUnknownException(signed, e);
+                request.Done.TrySetException(error);
             }
         }
+
+        // Any refusal: the next group starts from what the node and the store say.
+        state.Next = outcomes.Any(o => o is not null) ? null : signed[^1].Signed.Nonce + 1;
+        if (gaps.Count > 0)
+        {
+            await FillGapsAsync(key, gaps);
+        }
+    }
+
+    private async Task<ulong> FirstNonceAsync(Address address)
+    {
+        var chain = await _rpc.GetTransactionCountAsync(address, BlockTag.Pending, CancellationToken.None);
+        var stored = await _store.GetHighestNonceAsync(address, CancellationToken.None);
+        return stored is { } s && s + 1 > chain ? s + 1 : chain;
+    }
+
+    /// <summary>Null when the node took the transaction (or already had these very bytes), else its refusal.</summary>
+    private async Task<RpcException?> OutcomeAsync(SignedTransaction signed, RpcResponse answer)
+    {
+        if (answer.Error is not { } error)
+        {
+            return answer.Result is { ValueKind: System.Text.Json.JsonValueKind.String } result && Hash32.Parse(result.GetString()!) == signed.Hash
+                ? null
+                : new RpcException("eth_sendRawTransaction", 0, $"The node answered {answer.Result} for transaction {signed.Hash}.", null);
+        }
+
+        if (error.IsAlreadyKnown)
+        {
+            return null;
+        }
+
+        // "Nonce too low" for bytes the node already holds is an earlier send of them arriving first.
+        if (error.IsNonceTooLow && await _rpc.GetTransactionByHashAsync(signed.Hash, CancellationToken.None) is not null)
+        {
+            return null;
+        }
+        return error;
+    }
+
+    /// <summary>A zero-value transfer to the sender with the refused transaction's nonce and fees, or null.</summary>
+    private static ITransaction? Filler(Address sender, ITransaction refused) => refused switch
+    {
+        Eip1559Transaction t => t with { To = sender, Value = 0, Data = [], GasLimit = 21_000, AccessList = [] },
+        LegacyTransaction t => t with { To = sender, Value = 0, Data = [], GasLimit = 21_000 },
+        _ => null,
+    };
+
+    private async Task FillGapsAsync(EthKey key, List<ITransaction> gaps)
+    {
+        var fillers = gaps.Select(g => g.Sign(key)).ToList();
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            await _store.SaveManyAsync(fillers.Select(f => new PendingTransaction(key.Address, f.Nonce, f.Hash, f.Raw, now)).ToList(), CancellationToken.None);
+            var answers = await _rpc.BatchAsync(fillers.Select(f => new RpcRequest("eth_sendRawTransaction", f.RawHex)).ToList(), CancellationToken.None);
+            for (var i = 0; i < fillers.Count; i++)
+            {
+                if (await OutcomeAsync(fillers[i], answers[i]) is not null)
+                {
+                    await RemoveAsync([fillers[i]]);
+                }
+            }
+        }
+        catch (Exception e) when (e is RpcException or RpcTransportException or NonceTakenException)
+        {
+            // Stored fillers are sent again at the next start-up (RebroadcastPendingAsync); until then the transactions
+            // behind the gap wait, and their callers' receipt timeouts say so.
+        }
+    }
+
+    private async Task RemoveAsync(IEnumerable<SignedTransaction> transactions)
+    {
+        foreach (var t in transactions)
+        {
+            await _store.RemoveAsync(t.From, t.Nonce, t.Hash, CancellationToken.None);
+        }
+    }
+
+    private static void FailAll(IEnumerable<SendRequest> requests, Exception e)
+    {
+        foreach (var request in requests)
+        {
+            request.Done.TrySetException(e);
+        }
+    }
+
+    /// <summary>One caller's transaction waiting for (or in) a group.</summary>
+    internal sealed class SendRequest(Func<ulong, ITransaction> build)
+    {
+        private const int Queued = 0, Taken = 1, Cancelled = 2;
+        private int _state;
+
+        public Func<ulong, ITransaction> Build { get; } = build;
+        public TaskCompletionSource<SignedTransaction> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Attempts { get; set; }
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
     }
 
     /// <summary>

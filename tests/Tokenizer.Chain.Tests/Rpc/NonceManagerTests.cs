@@ -94,4 +94,35 @@ public class NonceManagerTests(AnvilFixture anvil)
         var next = await restarted.SendAsync(Dev0, Transfer(AnvilFixture.RandomAddress(), 1));
         next.Nonce.Should().Be(nonce + 1);
     }
+
+    [Fact]
+    public async Task Senders_queued_behind_the_lock_go_as_one_group_and_a_refused_member_does_not_strand_those_after_it()
+    {
+        var store = new InMemoryNonceStore();
+        var manager = new NonceManager(anvil.Rpc, store);
+        var start = await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Pending);
+        var recipient = AnvilFixture.RandomAddress();
+        Task<SignedTransaction> first, refused, last;
+        await using (var held = await manager.ReserveAsync(Dev0.Address))
+        {
+            // All three queue while the lock is held; the first to get it sends them together, in this order.
+            first = manager.SendAsync(Dev0, Transfer(recipient, 1));
+            refused = manager.SendAsync(Dev0, nonce => (Eip1559Transaction)Transfer(recipient, 2)(nonce) with { GasLimit = 20_000 });
+            last = manager.SendAsync(Dev0, Transfer(recipient, 4));
+            held.Release();
+        }
+
+        await FluentActions.Awaiting(() => refused).Should().ThrowAsync<RpcException>("below the intrinsic gas, the node refuses it");
+        (await first).Nonce.Should().Be(start);
+        (await last).Nonce.Should().Be(start + 2, "it was signed and accepted behind the refused one");
+        (await anvil.Rpc.WaitForReceiptAsync((await last).Hash, TimeSpan.FromSeconds(20)))!.Succeeded.Should().BeTrue("the gap was filled");
+        (await anvil.Rpc.GetBalanceAsync(recipient, BlockTag.Latest)).Should().Be(new BigInteger(5), "the refused transfer of 2 never ran");
+
+        var pending = await store.GetPendingAsync(Dev0.Address);
+        pending.Select(p => p.Nonce).Should().Equal(start, start + 1, start + 2);
+        var filler = await anvil.Rpc.GetTransactionByHashAsync(pending[1].Hash);
+        filler!.To.Should().Be(Dev0.Address, "the gap is a zero-value transfer to the sender itself");
+        filler.Value.Should().Be(BigInteger.Zero);
+        (await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Latest)).Should().Be(start + 3);
+    }
 }

@@ -91,5 +91,5 @@ public sealed class OperatorTraceTests(PlatformFixture platform) : IAsyncLifetim
     private static string Statement(OtlpSpan span) => span.Attribute("db.query.text") ?? span.Attribute("db.statement") ?? "";
 
     private static bool IsSendRawTransaction(OtlpSpan span) =>
-        span.Service == ResourceNames.TokenAdmin && span.Name == "eth_sendRawTransaction" && span.Attribute("rpc.method") == "eth_sendRawTransaction";
+        span.Service == ResourceNames.TokenAdmin && span.Name == "batch eth_sendRawTransaction";
 }
