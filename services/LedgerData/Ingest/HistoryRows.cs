@@ -29,6 +29,17 @@ public sealed class HistoryRows
     public static HistoryRows From(HistoryBatchConfirmed batch, string feed)
     {
         var added = new List<HistoryRow>(batch.Added.Count);
+        // A batch names the same few tokens (and often the same parties) many times: check each address once.
+        var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Address(string value, string field)
+        {
+            if (!addresses.TryGetValue(value, out var stored))
+            {
+                stored = FeedValues.Checksummed(value, field);
+                addresses.Add(value, stored);
+            }
+            return stored;
+        }
         foreach (var e in batch.Added)
         {
             if (!TokenUnits.TryParseBaseUnits(e.Amount, out var baseAmount))
@@ -42,8 +53,8 @@ public sealed class HistoryRows
 
             added.Add(new HistoryRow(
                 FeedValues.Hash(e.BlockHash, "BlockHash"), e.LogIndex, FeedValues.Kind(e.Kind),
-                FeedValues.Checksummed(e.InstrumentId, "InstrumentId"), e.TokenType, e.Decimals,
-                FeedValues.Checksummed(e.PartyId, "PartyId"), FeedValues.Hash(e.CommandHash, "CommandHash"),
+                Address(e.InstrumentId, "InstrumentId"), e.TokenType, e.Decimals,
+                Address(e.PartyId, "PartyId"), FeedValues.Hash(e.CommandHash, "CommandHash"),
                 Tokenizer.Chain.Primitives.TokenAmounts.FormatUnits(baseAmount, e.Decimals), baseAmount, e.TokenIds?.ToArray(),
                 FeedValues.Hash(e.TransactionHash, "TransactionHash"), e.BlockNumber, e.BlockTime.UtcDateTime));
         }
