@@ -21,6 +21,7 @@ int Number(string name, int fallback) => int.Parse(Option(name, fallback.ToStrin
 var gateway = new Uri(Option("gateway", "http://127.0.0.1:8080"));
 var ingestRows = Number("ingest-rows", 50_000);
 var ingestRounds = Number("ingest-rounds", 4);
+var ingestWarmup = Number("ingest-warmup-rows", 100_000);
 var historyMints = Number("history-mints", 1_000_000);
 var holdings = Number("holdings", 100_000);
 var holdingsRounds = Number("holdings-rounds", 6);
@@ -64,7 +65,7 @@ if (only.Contains("ingest"))
     report.AppendLine(CultureInfo.InvariantCulture,
         $"### Ingest: {ingestRounds} rounds of {ingestRows:N0} mints, HistoryBatchConfirmed of {IngestBench.BatchSize:N0} events vs one binary COPY");
     report.AppendLine();
-    report.AppendLine(await new IngestBench(bus, db, data, ledgerData).RunAsync(ingestRows, ingestRounds));
+    report.AppendLine(await new IngestBench(bus, db, data, ledgerData, ingestWarmup).RunAsync(ingestRows, ingestRounds));
 }
 if (only.Contains("history"))
 {

@@ -39,7 +39,9 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
         var rows = HistoryRows.From(batch, feed);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var last = await LockFeedAsync(connection, transaction, feed, ct);
+        // One round trip for the usual case, the next batch: lock the feed's row, read its position, and write the
+        // batch under the condition that the position is the one before it (so nothing is written otherwise).
+        var (last, anyHeld) = await LockAndApplyAsync(connection, transaction, feed, rows, batch.Sequence, ct);
         if (batch.Sequence <= last)
         {
             await transaction.CommitAsync(ct);
@@ -56,27 +58,30 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
             return BatchOutcome.Held;
         }
 
-        await rows.WriteAsync(connection, transaction, ct);
         last = batch.Sequence;
-        while (await TakeHeldAsync(connection, transaction, feed, last + 1, ct) is { } held)
+        if (anyHeld)
         {
-            await HistoryRows.From(held, feed).WriteAsync(connection, transaction, ct);
-            last = held.Sequence;
-        }
+            while (await TakeHeldAsync(connection, transaction, feed, last + 1, ct) is { } held)
+            {
+                await using var apply = new NpgsqlBatch(connection, transaction);
+                HistoryRows.From(held, feed).AddWrites(apply, held.Sequence);
+                await apply.ExecuteNonQueryAsync(ct);
+                last = held.Sequence;
+            }
 
-        var stillHeld = await DropAppliedHeldAsync(connection, transaction, feed, last, ct);
-        await using (var update = new NpgsqlCommand(
-            "update history_feeds set last_sequence = @last, replay_requested_at = case when @stillHeld then replay_requested_at end where feed = @feed",
-            connection, transaction))
-        {
-            update.Parameters.AddWithValue("last", last);
-            update.Parameters.AddWithValue("stillHeld", stillHeld);
-            update.Parameters.AddWithValue("feed", feed);
-            await update.ExecuteNonQueryAsync(ct);
-        }
-        if (stillHeld)
-        {
-            await RequestReplayIfDueAsync(connection, transaction, feed, batch.Factory, last + 1, ct);
+            var stillHeld = await DropAppliedHeldAsync(connection, transaction, feed, last, ct);
+            await using (var update = new NpgsqlCommand(
+                "update history_feeds set replay_requested_at = case when @stillHeld then replay_requested_at end where feed = @feed",
+                connection, transaction))
+            {
+                update.Parameters.AddWithValue("stillHeld", stillHeld);
+                update.Parameters.AddWithValue("feed", feed);
+                await update.ExecuteNonQueryAsync(ct);
+            }
+            if (stillHeld)
+            {
+                await RequestReplayIfDueAsync(connection, transaction, feed, batch.Factory, last + 1, ct);
+            }
         }
 
         await transaction.CommitAsync(ct);
@@ -84,15 +89,36 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
         return BatchOutcome.Applied;
     }
 
-    private static async Task<long> LockFeedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, CancellationToken ct)
+    /// <summary>The feed's position before this batch, and whether any batch of the feed is held.</summary>
+    private static async Task<(long Last, bool AnyHeld)> LockAndApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, HistoryRows rows, long sequence, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            """
-            insert into history_feeds (feed) values (@feed) on conflict do nothing;
-            select last_sequence from history_feeds where feed = @feed for update;
-            """, connection, transaction);
-        command.Parameters.AddWithValue("feed", feed);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var create = new NpgsqlBatchCommand("insert into history_feeds (feed) values ($1) on conflict do nothing");
+        create.Parameters.Add(new NpgsqlParameter<string> { TypedValue = feed });
+        batch.BatchCommands.Add(create);
+        var lockFeed = new NpgsqlBatchCommand("select last_sequence from history_feeds where feed = $1 for update");
+        lockFeed.Parameters.Add(new NpgsqlParameter<string> { TypedValue = feed });
+        batch.BatchCommands.Add(lockFeed);
+        rows.AddWrites(batch, sequence);
+        var held = new NpgsqlBatchCommand("select exists (select from history_pending_batches where feed = $1)");
+        held.Parameters.Add(new NpgsqlParameter<string> { TypedValue = feed });
+        batch.BatchCommands.Add(held);
+
+        // Only the lock and the last statement return rows.
+        var values = new List<object>(2);
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            do
+            {
+                while (reader.FieldCount > 0 && await reader.ReadAsync(ct))
+                {
+                    values.Add(reader.GetValue(0));
+                }
+            }
+            while (await reader.NextResultAsync(ct));
+        }
+        return ((long)values[0], (bool)values[1]);
     }
 
     private static async Task HoldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, HistoryBatchConfirmed batch, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Tokenizer.Messages.Monitor;
@@ -29,6 +30,17 @@ public sealed class HistoryRows
     public static HistoryRows From(HistoryBatchConfirmed batch, string feed)
     {
         var added = new List<HistoryRow>(batch.Added.Count);
+        // A batch names the same few tokens (and often the same parties) many times: check each address once.
+        var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Address(string value, string field)
+        {
+            if (!addresses.TryGetValue(value, out var stored))
+            {
+                stored = FeedValues.Checksummed(value, field);
+                addresses.Add(value, stored);
+            }
+            return stored;
+        }
         foreach (var e in batch.Added)
         {
             if (!TokenUnits.TryParseBaseUnits(e.Amount, out var baseAmount))
@@ -42,8 +54,8 @@ public sealed class HistoryRows
 
             added.Add(new HistoryRow(
                 FeedValues.Hash(e.BlockHash, "BlockHash"), e.LogIndex, FeedValues.Kind(e.Kind),
-                FeedValues.Checksummed(e.InstrumentId, "InstrumentId"), e.TokenType, e.Decimals,
-                FeedValues.Checksummed(e.PartyId, "PartyId"), FeedValues.Hash(e.CommandHash, "CommandHash"),
+                Address(e.InstrumentId, "InstrumentId"), e.TokenType, e.Decimals,
+                Address(e.PartyId, "PartyId"), FeedValues.Hash(e.CommandHash, "CommandHash"),
                 Tokenizer.Chain.Primitives.TokenAmounts.FormatUnits(baseAmount, e.Decimals), baseAmount, e.TokenIds?.ToArray(),
                 FeedValues.Hash(e.TransactionHash, "TransactionHash"), e.BlockNumber, e.BlockTime.UtcDateTime));
         }
@@ -55,76 +67,85 @@ public sealed class HistoryRows
     }
 
     /// <summary>
-    /// Removals first (they name rows of earlier batches), then the additions through binary COPY into a staging
-    /// table and one insert that skips events already stored (a replay, or the same event from another feed).
+    /// Adds this batch's writes to <paramref name="batch"/>, each applied only if the feed stands at
+    /// <paramref name="sequence"/> - 1 (the caller has locked its row): removals first (they name rows of earlier
+    /// batches), then the additions as arrays unnested in one insert that skips events already stored (a replay, or
+    /// the same event from another feed), the tokens they name, and the feed's new position.
     /// </summary>
-    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public void AddWrites(NpgsqlBatch batch, long sequence)
     {
+        const string IsNext = "exists (select from history_feeds where feed = $1 and last_sequence = $2)";
+        NpgsqlBatchCommand Command(string sql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Feed });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence - 1 });
+            batch.BatchCommands.Add(command);
+            return command;
+        }
+
         if (RemovedHashes.Length > 0)
         {
-            await using var remove = new NpgsqlCommand(
-                "delete from history_events e using unnest(@hashes, @indexes) as r(block_hash, log_index) where e.block_hash = r.block_hash and e.log_index = r.log_index",
-                connection, transaction);
-            remove.Parameters.AddWithValue("hashes", RemovedHashes);
-            remove.Parameters.AddWithValue("indexes", RemovedIndexes);
-            await remove.ExecuteNonQueryAsync(ct);
+            var remove = Command(
+                $"delete from history_events e using unnest($3::text[], $4::integer[]) as r(block_hash, log_index) where e.block_hash = r.block_hash and e.log_index = r.log_index and {IsNext}");
+            remove.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = RemovedHashes });
+            remove.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = RemovedIndexes });
         }
 
-        if (Added.Count == 0)
+        if (Added.Count > 0)
         {
-            return;
-        }
-
-        await using (var stage = new NpgsqlCommand(
-            "create temp table if not exists history_stage (like history_events, token_type text, decimals integer) on commit delete rows", connection, transaction))
-        {
-            await stage.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "copy history_stage (block_hash, log_index, kind, instrument_id, party_id, command_hash, amount, base_amount, token_ids, update_id, block_number, created_at, feed, token_type, decimals) from stdin (format binary)",
-            ct))
-        {
-            foreach (var row in Added)
+            var n = Added.Count;
+            var (blockHashes, logIndexes, kinds, instrumentIds, partyIds, commandHashes) = (new string[n], new int[n], new string[n], new string[n], new string[n], new string[n]);
+            var (amounts, baseAmounts, tokenIds, updateIds, blockNumbers, createdAt) = (new string[n], new BigInteger[n], new string?[n], new string[n], new long[n], new DateTime[n]);
+            for (var i = 0; i < n; i++)
             {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(row.BlockHash, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.LogIndex, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(row.Kind, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.InstrumentId, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.PartyId, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.CommandHash, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.Amount, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.BaseAmount, NpgsqlDbType.Numeric, ct);
-                if (row.TokenIds is null)
-                {
-                    await importer.WriteNullAsync(ct);
-                }
-                else
-                {
-                    await importer.WriteAsync(row.TokenIds, NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-                }
-                await importer.WriteAsync(row.UpdateId, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.BlockNumber, NpgsqlDbType.Bigint, ct);
-                await importer.WriteAsync(row.CreatedAt, NpgsqlDbType.TimestampTz, ct);
-                await importer.WriteAsync(Feed, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.TokenType, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(row.Decimals, NpgsqlDbType.Integer, ct);
+                var row = Added[i];
+                (blockHashes[i], logIndexes[i], kinds[i], instrumentIds[i], partyIds[i], commandHashes[i]) =
+                    (row.BlockHash, row.LogIndex, row.Kind, row.InstrumentId, row.PartyId, row.CommandHash);
+                (amounts[i], baseAmounts[i], updateIds[i], blockNumbers[i], createdAt[i]) = (row.Amount, row.BaseAmount, row.UpdateId, row.BlockNumber, row.CreatedAt);
+                // An array per row cannot travel in an array of rows (unnest would flatten it), so ERC721 ids go as JSON.
+                tokenIds[i] = row.TokenIds is null ? null : JsonSerializer.Serialize(row.TokenIds);
             }
-            await importer.CompleteAsync(ct);
+
+            var insert = Command(
+                $"""
+                insert into history_events (block_hash, log_index, kind, instrument_id, party_id, command_hash, amount, base_amount, token_ids, update_id, block_number, created_at, feed)
+                select r.block_hash, r.log_index, r.kind, r.instrument_id, r.party_id, r.command_hash, r.amount, r.base_amount,
+                       case when r.token_ids is not null then array(select t from jsonb_array_elements_text(r.token_ids) with ordinality as i(t, n) order by i.n) end,
+                       r.update_id, r.block_number, r.created_at, $1
+                from unnest($3::text[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::numeric[], $11::jsonb[], $12::text[], $13::bigint[], $14::timestamptz[])
+                    as r(block_hash, log_index, kind, instrument_id, party_id, command_hash, amount, base_amount, token_ids, update_id, block_number, created_at)
+                where {IsNext}
+                on conflict do nothing
+                """);
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = blockHashes });
+            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = logIndexes });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = kinds });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = instrumentIds });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = partyIds });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = commandHashes });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = amounts });
+            insert.Parameters.Add(new NpgsqlParameter<BigInteger[]> { TypedValue = baseAmounts });
+            insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = tokenIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = updateIds });
+            insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = blockNumbers });
+            insert.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = createdAt });
+
+            var tokens = Added.DistinctBy(r => r.InstrumentId).ToList();
+            var known = Command(
+                $"insert into instruments (instrument_id, token_type, decimals) select * from unnest($3::text[], $4::text[], $5::integer[]) where {IsNext} on conflict do nothing");
+            known.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. tokens.Select(r => r.InstrumentId)] });
+            known.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. tokens.Select(r => r.TokenType)] });
+            known.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. tokens.Select(r => r.Decimals)] });
         }
 
-        await using var insert = new NpgsqlCommand(
+        // The position moves last: the writes above test the one before it. A replay request is cleared once no
+        // batch is held any more (the caller's slow path decides when some are).
+        Command(
             """
-            insert into history_events (block_hash, log_index, kind, instrument_id, party_id, command_hash, amount, base_amount, token_ids, update_id, block_number, created_at, feed)
-            select block_hash, log_index, kind, instrument_id, party_id, command_hash, amount, base_amount, token_ids, update_id, block_number, created_at, feed
-            from history_stage
-            on conflict do nothing;
-            insert into instruments (instrument_id, token_type, decimals)
-            select distinct on (instrument_id) instrument_id, token_type, decimals from history_stage
-            on conflict do nothing;
-            truncate history_stage;
-            """, connection, transaction);
-        await insert.ExecuteNonQueryAsync(ct);
+            update history_feeds set last_sequence = $2 + 1,
+                replay_requested_at = case when exists (select from history_pending_batches p where p.feed = $1) then replay_requested_at end
+            where feed = $1 and last_sequence = $2
+            """);
     }
 }
