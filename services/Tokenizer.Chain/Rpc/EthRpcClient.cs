@@ -345,6 +345,12 @@ public sealed class EthRpcClient
             responses[i] ??= new RpcResponse(requests[i].Method, null, new RpcException(requests[i].Method, 0, "No answer in the batch response.", null));
         }
 
+        if (responses.FirstOrDefault(r => r!.Error is not null) is { Error: { } refused })
+        {
+            // Like a single call's span: a batch with a refused request is marked failed, with the first refusal.
+            activity?.SetStatus(ActivityStatusCode.Error, refused.Message);
+        }
+
         return responses!;
     }
 
