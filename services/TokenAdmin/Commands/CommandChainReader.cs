@@ -37,8 +37,12 @@ public sealed class CommandChainReader(EthRpcClient rpc, NpgsqlDataSource dataSo
     /// </summary>
     public async Task<(Hash32 Hash, ulong Nonce)?> FindStoredTransactionAsync(Address signer, Address token, Hash32 commandHash, CancellationToken ct)
     {
-        await using var select = dataSource.CreateCommand("select raw from chain_transactions where sender = @sender and status = 'pending' order by nonce");
+        // The 32-byte command hash is an argument of the call, so its bytes are in the signed bytes: PostgreSQL keeps
+        // only those rows, and each is decoded to check it really is this token's call with this command.
+        await using var select = dataSource.CreateCommand(
+            "select raw from chain_transactions where sender = @sender and status = 'pending' and position(@command in raw) > 0 order by nonce");
         select.Parameters.AddWithValue("sender", signer.ToLowerHex());
+        select.Parameters.AddWithValue("command", commandHash.ToArray());
         await using var reader = await select.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

@@ -29,6 +29,7 @@ public sealed partial class TokenWriter(
     TokenAdminMetrics metrics,
     TokenUriCache tokenUris,
     AccountWallets wallets,
+    PostgresNonceStore nonceStore,
     TimeProvider time,
     ILogger<TokenWriter> logger)
 {
@@ -317,11 +318,22 @@ public sealed partial class TokenWriter(
     private async Task<ContractReceipt> SendAsync(PlatformChainContext context, ContractCall call, string operation, ulong? gas = null)
     {
         var started = Stopwatch.GetTimestamp();
+        SentTransaction? mined = null;
         try
         {
-            var receipt = await context.Sender.SendAndWaitAsync(call, gas, CancellationToken.None);
-            metrics.SendCompleted(operation, started);
-            return receipt;
+            var sent = await context.Sender.SendAsync(call, gas, CancellationToken.None);
+            try
+            {
+                var receipt = await context.Sender.WaitForReceiptAsync(sent, CancellationToken.None);
+                mined = sent;
+                metrics.SendCompleted(operation, started);
+                return receipt;
+            }
+            catch (ContractRevertException e) when (e.RevertSource == RevertSource.Transaction)
+            {
+                mined = sent;
+                throw;
+            }
         }
         catch (ContractRevertException e) when (e.RevertSource != RevertSource.Transaction && Explain(e) is { } error)
         {
@@ -333,6 +345,29 @@ public sealed partial class TokenWriter(
             throw operation == "deploy"
                 ? ApiErrorException.DeployUnavailable("The platform signer cannot pay for gas right now")
                 : ApiErrorException.Chain("The platform signer cannot pay for gas right now");
+        }
+        finally
+        {
+            if (mined is not null)
+            {
+                // A receipt, success or revert, spends the nonce with this hash: the durable store stops counting it as
+                // pending (no resend at start-up, and the operator executor's look-up of stored bytes stays short).
+                await MarkSpentAsync(context, mined);
+            }
+        }
+    }
+
+    private async Task MarkSpentAsync(PlatformChainContext context, SentTransaction sent)
+    {
+        try
+        {
+            await nonceStore.MarkConfirmedAsync(context.Sender.From, sent.Nonce, sent.Hash, CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            // The write has its answer already; a row left pending is resent as the same bytes at start-up, which the
+            // node answers as known or nonce-too-low, so this costs nothing but a log line.
+            LogMarkSpentFailed(logger, sent.Hash.ToString(), e);
         }
     }
 
@@ -388,6 +423,9 @@ public sealed partial class TokenWriter(
             CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark transaction {Hash} spent in the nonce store; it stays pending until start-up")]
+    private static partial void LogMarkSpentFailed(ILogger logger, string hash, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The platform signer {Signer} cannot pay for gas (balance {Balance} wei)")]
     private static partial void LogSignerUnfunded(ILogger logger, Address signer, BigInteger balance);

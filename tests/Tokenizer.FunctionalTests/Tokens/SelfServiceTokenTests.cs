@@ -60,8 +60,26 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
 
         var holder = PlatformChainAccess.RandomAddress();
         var minted = await _api.OkAsync(HttpMethod.Post, $"/tokens/{address}/mint", user.Token, new { owner = holder.ToLowerHex(), amount = "2500000" });
-        minted["data"]!["transaction"]!["hash"]!.GetValue<string>().Should().MatchRegex("^0x[0-9a-f]{64}$");
+        var mintHash = minted["data"]!["transaction"]!["hash"]!.GetValue<string>();
+        mintHash.Should().MatchRegex("^0x[0-9a-f]{64}$");
         (await token.BalanceOfAsync(holder)).Should().Be(new BigInteger(2_500_000));
+
+        // Once answered, both transactions are spent in the signer's durable nonce store: nothing left to resend.
+        await using (var store = new Npgsql.NpgsqlConnection(platform.TokenAdminDbConnectionString))
+        {
+            await store.OpenAsync();
+            await using var select = new Npgsql.NpgsqlCommand("select hash, status from chain_transactions where hash = any(@hashes)", store);
+            select.Parameters.AddWithValue("hashes", new[] { deployHash, mintHash });
+            var rows = new Dictionary<string, string>();
+            await using (var reader = await select.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows[reader.GetString(0)] = reader.GetString(1);
+                }
+            }
+            rows.Should().BeEquivalentTo(new Dictionary<string, string> { [deployHash] = "confirmed", [mintHash] = "confirmed" });
+        }
 
         using (var put = await _api.SendAsync(HttpMethod.Put, $"/tokens/{address}/metadata", user.Token, new
         {
