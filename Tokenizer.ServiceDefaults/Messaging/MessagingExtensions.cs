@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Tokenizer.ServiceDefaults;
+using Tokenizer.ServiceDefaults.Messaging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -42,8 +43,11 @@ public static class MessagingExtensions
     /// Publishes what services enqueue with <see cref="Tokenizer.ServiceDefaults.Messaging.Outbox"/>. Needs
     /// <c>AddServiceDatabase</c> and <c>AddServiceBus</c>.
     /// </summary>
-    public static TBuilder AddTransactionalOutbox<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="builder">The service's builder.</param>
+    /// <param name="configure">Optional: which message types may be published out of order (<see cref="OutboxOptions"/>).</param>
+    public static TBuilder AddTransactionalOutbox<TBuilder>(this TBuilder builder, Action<OutboxOptions>? configure = null) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.Configure<OutboxOptions>(options => configure?.Invoke(options));
         builder.Services.AddHostedService<Tokenizer.ServiceDefaults.Messaging.OutboxDispatcher>();
         return builder;
     }

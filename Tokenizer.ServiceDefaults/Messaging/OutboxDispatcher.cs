@@ -3,6 +3,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Tokenizer.ServiceDefaults.Messaging;
@@ -10,10 +11,14 @@ namespace Tokenizer.ServiceDefaults.Messaging;
 /// <summary>
 /// Publishes committed outbox rows in order. Woken by <c>NOTIFY</c> on commit, with a polling fallback. Rows are
 /// claimed with <c>FOR UPDATE SKIP LOCKED</c>, so replicas share the work without publishing a row twice; a crash
-/// between publish and mark republishes with the same MessageId, which consumers' inbox absorbs.
+/// between publish and mark republishes with the same MessageId, which consumers' inbox absorbs. Rows of a type the
+/// service declared unordered (<see cref="OutboxOptions.PublishUnordered{T}"/>) are published concurrently with their
+/// unordered neighbours; every other row waits until everything before it is confirmed by the broker.
 /// </summary>
-public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger)
+    : BackgroundService
 {
+    private readonly IReadOnlySet<Type> _unordered = options.Value.UnorderedTypes;
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _signal = new(0);
@@ -70,6 +75,7 @@ public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus b
         }
 
         var published = new List<long>(rows.Count);
+        var inFlight = new List<(long Sequence, Task Publish)>();
         foreach (var row in rows)
         {
             var type = Type.GetType(row.Type, throwOnError: false);
@@ -79,21 +85,19 @@ public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus b
                 await MarkFailedAsync(connection, transaction, row.Sequence, $"unknown message type {row.Type}", park: true, cancellationToken);
                 continue;
             }
-            var message = JsonSerializer.Deserialize(row.Body, type, Outbox.JsonOptions)!;
-            ActivityContext.TryParse(row.TraceParent, null, out var parent);
-            using var activity = Outbox.ActivitySource.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer, parent);
-            activity?.SetTag("messaging.message.id", row.Id.ToString());
-            try
+            var unordered = _unordered.Contains(type);
+            if (!unordered && !await SettleAsync(connection, transaction, inFlight, published, cancellationToken))
             {
-                await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
-                published.Add(row.Sequence);
+                break; // keep order: this row waits for the ones before it
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            var message = JsonSerializer.Deserialize(row.Body, type, Outbox.JsonOptions)!;
+            inFlight.Add((row.Sequence, PublishAsync(row.Id, row.TraceParent, type, message, cancellationToken)));
+            if (!unordered && !await SettleAsync(connection, transaction, inFlight, published, cancellationToken))
             {
-                await MarkFailedAsync(connection, transaction, row.Sequence, ex.Message, park: false, cancellationToken);
                 break; // keep order: later rows wait for this one
             }
         }
+        await SettleAsync(connection, transaction, inFlight, published, cancellationToken);
 
         if (published.Count > 0)
         {
@@ -104,6 +108,36 @@ public sealed partial class OutboxDispatcher(NpgsqlDataSource dataSource, IBus b
         }
         await transaction.CommitAsync(cancellationToken);
         return published.Count;
+    }
+
+    private async Task PublishAsync(Guid id, string? traceParent, Type type, object message, CancellationToken cancellationToken)
+    {
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        using var activity = Outbox.ActivitySource.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.message.id", id.ToString());
+        await bus.Publish(message, type, context => context.MessageId = id, cancellationToken);
+    }
+
+    /// <summary>Waits for the publishes in flight; false when any failed (recorded on its row, left pending).</summary>
+    private static async Task<bool> SettleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(long Sequence, Task Publish)> inFlight,
+        List<long> published, CancellationToken cancellationToken)
+    {
+        var ok = true;
+        foreach (var (sequence, publish) in inFlight)
+        {
+            try
+            {
+                await publish;
+                published.Add(sequence);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await MarkFailedAsync(connection, transaction, sequence, ex.Message, park: false, cancellationToken);
+                ok = false;
+            }
+        }
+        inFlight.Clear();
+        return ok;
     }
 
     private static async Task MarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long sequence, string error, bool park, CancellationToken cancellationToken)

@@ -124,6 +124,28 @@ public sealed class PostgresNonceStore(NpgsqlDataSource dataSource) : INonceStor
         await update.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Marks several of <paramref name="from"/>'s transactions spent inside the caller's transaction, in one statement, so
+    /// they commit together with what made them spent (the tracker's confirmed or failed commands).
+    /// </summary>
+    public static async Task MarkConfirmedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Address from,
+        IReadOnlyCollection<(ulong Nonce, Hash32 Hash)> spent, CancellationToken ct = default)
+    {
+        if (spent.Count == 0)
+        {
+            return;
+        }
+        await using var update = new NpgsqlCommand(
+            """
+            update chain_transactions set status = 'confirmed', confirmed_at = now()
+            where sender = @sender and (nonce, hash) in (select * from unnest(@nonces, @hashes))
+            """, connection, transaction);
+        update.Parameters.AddWithValue("sender", from.ToLowerHex());
+        update.Parameters.AddWithValue("nonces", spent.Select(s => checked((long)s.Nonce)).ToArray());
+        update.Parameters.AddWithValue("hashes", spent.Select(s => s.Hash.ToString()).ToArray());
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<IReadOnlyList<PendingTransaction>> GetPendingAsync(Address from, CancellationToken ct = default)
     {
         await using var select = dataSource.CreateCommand(

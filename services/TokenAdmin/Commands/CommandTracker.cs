@@ -15,7 +15,7 @@ namespace Tokenizer.TokenAdmin.Commands;
 /// Replicas share the rows with SKIP LOCKED. A node that does not answer fails nothing: the round is simply retried.
 /// </summary>
 public sealed partial class CommandTracker(
-    NpgsqlDataSource dataSource, EthRpcClient rpc, PlatformChain chain, PostgresNonceStore nonceStore, CommandChainReader reader, CommandExecutor executor, FeeBumper bumper,
+    NpgsqlDataSource dataSource, EthRpcClient rpc, PlatformChain chain, CommandChainReader reader, CommandExecutor executor, FeeBumper bumper,
     CommandMetrics metrics, IOptions<OperatorCommandOptions> options, ILogger<CommandTracker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -71,6 +71,8 @@ public sealed partial class CommandTracker(
         var answers = await rpc.GetTransactionReceiptsAsync(hashes.Select(Hash32.Parse).ToList(), ct);
         var receipts = hashes.Zip(answers).Where(p => p.Second is not null).ToDictionary(p => p.First, p => p.Second!, StringComparer.Ordinal);
         var stuck = new List<string>();
+        var spent = new List<(ulong Nonce, Hash32 Hash)>();
+        var confirmed = new List<(string CommandId, string Hash, long Block)>();
         foreach (var command in sent)
         {
             // Newest first: after a replacement the latest hash is the likely one, but a late older one counts too.
@@ -93,8 +95,16 @@ public sealed partial class CommandTracker(
             {
                 continue;
             }
-            await CompleteAsync(connection, transaction, command, receipt, ct);
+            await CompleteAsync(connection, transaction, command, receipt, confirmed, ct);
+            if (command.TxNonce is { } nonce)
+            {
+                // The nonce is spent either way; the durable store stops resending it at start-up.
+                spent.Add(((ulong)nonce, receipt.TransactionHash));
+            }
         }
+        // One statement each for the round, committed together with the failures it found.
+        await ConfirmAsync(connection, transaction, confirmed, ct);
+        await PostgresNonceStore.MarkConfirmedAsync(connection, transaction, chain.Signer, spent, ct);
         await transaction.CommitAsync(ct);
 
         // Each replacement commits its own bytes before it is broadcast, so it runs after this round's locks are gone.
@@ -104,19 +114,13 @@ public sealed partial class CommandTracker(
         }
     }
 
-    private async Task CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OperatorCommand command, TransactionReceipt receipt, CancellationToken ct)
+    /// <summary>A failed receipt fails its command now (with its reason); a successful one is added to the round's batch.</summary>
+    private async Task CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OperatorCommand command, TransactionReceipt receipt,
+        List<(string CommandId, string Hash, long Block)> confirmed, CancellationToken ct)
     {
         if (receipt.Succeeded)
         {
-            await using var update = new NpgsqlCommand(
-                """
-                update operator_commands set status = 'confirmed', update_id = @hash, block_number = @block, updated_at = now(), completed_at = now()
-                where command_id = @id
-                """, connection, transaction);
-            update.Parameters.AddWithValue("id", command.CommandId);
-            update.Parameters.AddWithValue("hash", receipt.TransactionHash.ToString());
-            update.Parameters.AddWithValue("block", checked((long)receipt.BlockNumber));
-            await update.ExecuteNonQueryAsync(ct);
+            confirmed.Add((command.CommandId, receipt.TransactionHash.ToString(), checked((long)receipt.BlockNumber)));
             metrics.Confirmed(command.Kind);
             LogConfirmed(logger, command.CommandId, receipt.TransactionHash.ToString(), receipt.BlockNumber);
         }
@@ -127,11 +131,24 @@ public sealed partial class CommandTracker(
             metrics.Failed(command.Kind);
             LogFailedOnChain(logger, command.CommandId, receipt.TransactionHash.ToString(), reason);
         }
-        if (command.TxNonce is { } nonce)
+    }
+
+    private static async Task ConfirmAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<(string CommandId, string Hash, long Block)> confirmed, CancellationToken ct)
+    {
+        if (confirmed.Count == 0)
         {
-            // The nonce is spent either way; the durable store stops resending it at start-up.
-            await nonceStore.MarkConfirmedAsync(chain.Signer, (ulong)nonce, receipt.TransactionHash, ct);
+            return;
         }
+        await using var update = new NpgsqlCommand(
+            """
+            update operator_commands c set status = 'confirmed', update_id = r.hash, block_number = r.block, updated_at = now(), completed_at = now()
+            from unnest(@ids, @hashes, @blocks) as r(id, hash, block)
+            where c.command_id = r.id
+            """, connection, transaction);
+        update.Parameters.AddWithValue("ids", confirmed.Select(c => c.CommandId).ToArray());
+        update.Parameters.AddWithValue("hashes", confirmed.Select(c => c.Hash).ToArray());
+        update.Parameters.AddWithValue("blocks", confirmed.Select(c => c.Block).ToArray());
+        await update.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The revert reason of a failed transaction: its call replayed on the state before its block.</summary>

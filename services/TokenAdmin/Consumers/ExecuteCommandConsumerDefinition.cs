@@ -16,7 +16,7 @@ public sealed class ExecuteCommandConsumerDefinition : ConsumerDefinition<Execut
     {
         var factory = (chain.Value.FactoryAddress ?? "unconfigured").ToLowerInvariant();
         EndpointName = $"{ConnectionNames.Services.TokenAdmin}-execute-command-{factory}";
-        ConcurrentMessageLimit = 16;
+        ConcurrentMessageLimit = 32;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ExecuteCommandConsumer> consumerConfigurator,

@@ -21,7 +21,11 @@ internal static class Extensions
             bus.AddConsumer<PlanChangedConsumer>();
             bus.AddOperatorCommandConsumers();
         });
-        builder.AddTransactionalOutbox();
+        // Each ExecuteCommand names one stored command and each CommandSubmitted one command's names: no consumer
+        // depends on their order, so they go out without waiting for one broker confirm per message.
+        builder.AddTransactionalOutbox(outbox => outbox
+            .PublishUnordered<Tokenizer.Messages.Commands.ExecuteCommand>()
+            .PublishUnordered<Tokenizer.Messages.Commands.CommandSubmitted>());
         // JWT (Identity's JWKS) or API key; endpoints name their policy (user, operator) or AllowAnonymous.
         builder.AddDefaultAuthentication();
         builder.AddChainClient();
