@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Tokenizer.Chain.Rpc;
 using Tokenizer.ServiceDefaults;
 using Tokenizer.ServiceDefaults.Health;
 using Tokenizer.ServiceDefaults.Metrics;
@@ -69,7 +71,9 @@ public static class Extensions
                 .AddSource("MassTransit")
                 .AddSource(TokenizerTelemetry.MeterPrefix + "*")
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                // A JSON-RPC call already has its own client span (Tokenizer.Chain.Rpc, named after the method); the
+                // HTTP POST under it would double every chain call's spans for nothing an operator reads.
+                .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = _ => !IsInsideJsonRpcSpan()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -130,4 +134,20 @@ public static class Extensions
 
     private static bool IsProbe(PathString path) =>
         path.StartsWithSegments(LivenessPath) || path.StartsWithSegments(ReadinessPath) || path.StartsWithSegments(MetricsPath);
+
+    /// <summary>
+    /// True while an HTTP request is made for a JSON-RPC call of <see cref="EthRpcClient"/>. The filter runs with the
+    /// HTTP activity already current, so its parent is the JSON-RPC span.
+    /// </summary>
+    private static bool IsInsideJsonRpcSpan()
+    {
+        var current = Activity.Current;
+        if (current?.Source.Name == HttpClientActivitySource)
+        {
+            current = current.Parent;
+        }
+        return current?.Source.Name == EthRpcClient.ActivitySourceName;
+    }
+
+    private const string HttpClientActivitySource = "System.Net.Http";
 }

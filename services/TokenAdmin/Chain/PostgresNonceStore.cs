@@ -124,6 +124,16 @@ public sealed class PostgresNonceStore(NpgsqlDataSource dataSource) : INonceStor
         await update.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The statement of <see cref="MarkConfirmedAsync(Address, ulong, Hash32, CancellationToken)"/>, for a caller's batch.</summary>
+    public static NpgsqlBatchCommand MarkConfirmedCommand(Address from, ulong nonce, Hash32 hash)
+    {
+        var update = new NpgsqlBatchCommand("update chain_transactions set status = 'confirmed', confirmed_at = now() where sender = $1 and nonce = $2 and hash = $3");
+        update.Parameters.Add(new NpgsqlParameter { Value = from.ToLowerHex() });
+        update.Parameters.Add(new NpgsqlParameter { Value = checked((long)nonce) });
+        update.Parameters.Add(new NpgsqlParameter { Value = hash.ToString() });
+        return update;
+    }
+
     /// <summary>
     /// Marks several of <paramref name="from"/>'s transactions spent inside the caller's transaction, in one statement, so
     /// they commit together with what made them spent (the tracker's confirmed or failed commands).

@@ -31,21 +31,42 @@ public sealed class QuotaStore(NpgsqlDataSource dataSource, IOptionsMonitor<Quot
     /// <summary>Takes one unit, or returns null when the month's quota is used up.</summary>
     public async Task<QuotaReservation?> TryReserveAsync(Guid userId, string? claimedPlan, CancellationToken ct)
     {
-        var limit = options.CurrentValue.LimitFor(await PlanAsync(userId, claimedPlan, ct));
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await TryReserveAsync(connection, null, userId, claimedPlan, ct);
+    }
+
+    /// <summary>
+    /// Takes one unit inside the caller's transaction (given back by its rollback), or returns null when the month's
+    /// quota is used up. The plan look-up and the guarded upsert are one statement: each plan's limit goes in as an
+    /// array, and the account's plan (Identity's last event, else the token's claim, else BASIC) picks one; a plan the
+    /// configuration does not name gets BASIC's limit, as <see cref="QuotaOptions.LimitFor"/> gives it.
+    /// </summary>
+    public async Task<QuotaReservation?> TryReserveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, string? claimedPlan, CancellationToken ct)
+    {
+        var configured = options.CurrentValue;
+        var plans = configured.Plans.Keys.ToArray();
+        var limits = plans.Select(configured.LimitFor).ToArray();
         var period = CurrentPeriod();
-        if (limit <= 0)
-        {
-            return null;
-        }
-        await using var reserve = dataSource.CreateCommand(
+        await using var reserve = new NpgsqlCommand(
             """
-            insert into quota_usage (user_id, period, used) values (@user, @period, 1)
-            on conflict (user_id, period) do update set used = quota_usage.used + 1 where quota_usage.used < @limit
+            with quota as (
+                select coalesce(
+                    (select l.lim from unnest(@plans, @limits) as l(name, lim)
+                     where l.name = coalesce((select plan from accounts where user_id = @user), @claimed)),
+                    @unknownPlanLimit) as lim
+            )
+            insert into quota_usage (user_id, period, used)
+            select @user, @period, 1 from quota where quota.lim > 0
+            on conflict (user_id, period) do update set used = quota_usage.used + 1
+                where quota_usage.used < (select lim from quota)
             returning used
-            """);
+            """, connection, transaction);
         reserve.Parameters.AddWithValue("user", userId);
+        reserve.Parameters.AddWithValue("claimed", TokenizerClaims.Plans.All.Contains(claimedPlan) ? claimedPlan! : TokenizerClaims.Plans.Basic);
+        reserve.Parameters.AddWithValue("plans", plans);
+        reserve.Parameters.AddWithValue("limits", limits);
+        reserve.Parameters.AddWithValue("unknownPlanLimit", configured.LimitFor(string.Empty));
         reserve.Parameters.AddWithValue("period", period);
-        reserve.Parameters.AddWithValue("limit", limit);
         return await reserve.ExecuteScalarAsync(ct) is int ? new QuotaReservation(userId, period) : null;
     }
 

@@ -128,22 +128,13 @@ public sealed partial class TokenWriter(
         // Reading paused/frozen/approved first would ask the node the same thing three more times per mint.
         var gas = await MintPreflightAsync(context, call, request.Owner);
 
-        var reservation = await ReserveAsync(userId, plan, ct);
         var amountText = token.IsErc721 ? request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) : Units.Format(request.Amount, token.Decimals);
-        try
-        {
-            await RecordMintAsync(token, commandId, commandHash, request, amountText);
-        }
-        catch (Exception)
-        {
-            await quotas.ReleaseAsync(reservation);
-            throw;
-        }
+        var reservation = await ReserveAndRecordMintAsync(userId, plan, token, commandId, commandHash, request, amountText, ct);
 
         ContractReceipt receipt;
         try
         {
-            receipt = await SendAsync(context, call, "mint", gas);
+            receipt = await SendAsync(context, call, "mint", gas, markSpentOnSuccess: false);
         }
         catch (Exception e)
         {
@@ -152,14 +143,7 @@ public sealed partial class TokenWriter(
             throw;
         }
 
-        await using (var update = dataSource.CreateCommand(
-            "update self_service_mints set status = 'succeeded', tx_hash = @hash where token = @token and command_id = @command"))
-        {
-            update.Parameters.AddWithValue("hash", receipt.Hash.ToString());
-            update.Parameters.AddWithValue("token", token.Address);
-            update.Parameters.AddWithValue("command", commandId);
-            await update.ExecuteNonQueryAsync(CancellationToken.None);
-        }
+        await CompleteMintAsync(context, token, commandId, receipt);
         metrics.Minted(token.Kind);
         var tokenId = token.IsErc721 ? receipt.Single<Erc721MintedEvent>().FirstTokenId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new WriteResult(receipt.Hash.ToString(), (long)receipt.Receipt.BlockNumber, tokenId);
@@ -260,9 +244,14 @@ public sealed partial class TokenWriter(
         {
             return reservation;
         }
+        throw await QuotaExceededAsync(userId, plan, ct);
+    }
+
+    private async Task<ApiErrorException> QuotaExceededAsync(Guid userId, string? plan, CancellationToken ct)
+    {
         metrics.QuotaRefused();
         var status = await quotas.StatusAsync(userId, plan, ct);
-        throw ApiErrorException.QuotaExceeded($"The {status.Plan} plan's {status.Limit} deploys and mints this month are used up; the quota resets at {status.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}");
+        return ApiErrorException.QuotaExceeded($"The {status.Plan} plan's {status.Limit} deploys and mints this month are used up; the quota resets at {status.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}");
     }
 
     /// <summary>
@@ -315,10 +304,11 @@ public sealed partial class TokenWriter(
     /// Signs and sends, then waits for the receipt. Not cancelled by the caller leaving: once a unit of quota or a
     /// nonce is spent, the outcome must be known (bounded by Chain:ReceiptTimeout).
     /// </summary>
-    private async Task<ContractReceipt> SendAsync(PlatformChainContext context, ContractCall call, string operation, ulong? gas = null)
+    private async Task<ContractReceipt> SendAsync(PlatformChainContext context, ContractCall call, string operation, ulong? gas = null, bool markSpentOnSuccess = true)
     {
         var started = Stopwatch.GetTimestamp();
         SentTransaction? mined = null;
+        var succeeded = false;
         try
         {
             var sent = await context.Sender.SendAsync(call, gas, CancellationToken.None);
@@ -326,6 +316,7 @@ public sealed partial class TokenWriter(
             {
                 var receipt = await context.Sender.WaitForReceiptAsync(sent, CancellationToken.None);
                 mined = sent;
+                succeeded = true;
                 metrics.SendCompleted(operation, started);
                 return receipt;
             }
@@ -348,7 +339,8 @@ public sealed partial class TokenWriter(
         }
         finally
         {
-            if (mined is not null)
+            // A caller that records its outcome marks a success spent in that same transaction (markSpentOnSuccess false).
+            if (mined is not null && (markSpentOnSuccess || !succeeded))
             {
                 // A receipt, success or revert, spends the nonce with this hash: the durable store stops counting it as
                 // pending (no resend at start-up, and the operator executor's look-up of stored bytes stays short).
@@ -382,30 +374,57 @@ public sealed partial class TokenWriter(
         _ => null,
     };
 
-    private async Task RecordMintAsync(TokenRecord token, string commandId, Hash32 commandHash, MintRequest request, string amountText)
+    /// <summary>
+    /// Takes the unit of quota and records the mint with its CommandSubmitted message, in one transaction: a refusal
+    /// (quota used up, command id taken) rolls it all back, so nothing is held and no unit is lost.
+    /// </summary>
+    private async Task<QuotaReservation> ReserveAndRecordMintAsync(Guid userId, string? plan, TokenRecord token, string commandId, Hash32 commandHash,
+        MintRequest request, string amountText, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-        await using (var insert = new NpgsqlCommand(
-            """
-            insert into self_service_mints (token, command_id, command_hash, recipient, amount) values (@token, @command, @hash, @recipient, @amount)
-            on conflict (token, command_id) do update set status = 'submitted', recipient = excluded.recipient, amount = excluded.amount
-                where self_service_mints.status = 'failed'
-            """, connection, transaction))
+        await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
+        await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
         {
-            insert.Parameters.AddWithValue("token", token.Address);
-            insert.Parameters.AddWithValue("command", commandId);
-            insert.Parameters.AddWithValue("hash", commandHash.ToString());
-            insert.Parameters.AddWithValue("recipient", request.Owner.ToString());
-            insert.Parameters.AddWithValue("amount", request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (await insert.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+            if (await quotas.TryReserveAsync(connection, transaction, userId, plan, ct) is { } reservation)
             {
-                throw ApiErrorException.Conflict($"Command id '{commandId}' was already used on this token");
+                await using var batch = new NpgsqlBatch(connection, transaction);
+                var insert = new NpgsqlBatchCommand(
+                    """
+                    insert into self_service_mints (token, command_id, command_hash, recipient, amount) values ($1, $2, $3, $4, $5)
+                    on conflict (token, command_id) do update set status = 'submitted', recipient = excluded.recipient, amount = excluded.amount
+                        where self_service_mints.status = 'failed'
+                    """);
+                insert.Parameters.Add(new NpgsqlParameter { Value = token.Address });
+                insert.Parameters.Add(new NpgsqlParameter { Value = commandId });
+                insert.Parameters.Add(new NpgsqlParameter { Value = commandHash.ToString() });
+                insert.Parameters.Add(new NpgsqlParameter { Value = request.Owner.ToString() });
+                insert.Parameters.Add(new NpgsqlParameter { Value = request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                batch.BatchCommands.Add(insert);
+                Outbox.Add(batch, new CommandSubmitted(commandId, commandHash.ToString(), "mint", token.Address,
+                    request.Owner.ToString(), amountText, "self-service", time.GetUtcNow()));
+                await batch.ExecuteNonQueryAsync(CancellationToken.None);
+                if (insert.RecordsAffected == 0)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    throw ApiErrorException.Conflict($"Command id '{commandId}' was already used on this token");
+                }
+                await transaction.CommitAsync(CancellationToken.None);
+                return reservation;
             }
         }
-        await Outbox.EnqueueAsync(connection, transaction, new CommandSubmitted(commandId, commandHash.ToString(), "mint", token.Address,
-            request.Owner.ToString(), amountText, "self-service", time.GetUtcNow()), CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
+        throw await QuotaExceededAsync(userId, plan, ct);
+    }
+
+    /// <summary>The mint's success and its spent nonce, in one implicit transaction (one round trip, one commit).</summary>
+    private async Task CompleteMintAsync(PlatformChainContext context, TokenRecord token, string commandId, ContractReceipt receipt)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var update = new NpgsqlBatchCommand("update self_service_mints set status = 'succeeded', tx_hash = $1 where token = $2 and command_id = $3");
+        update.Parameters.Add(new NpgsqlParameter { Value = receipt.Hash.ToString() });
+        update.Parameters.Add(new NpgsqlParameter { Value = token.Address });
+        update.Parameters.Add(new NpgsqlParameter { Value = commandId });
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(PostgresNonceStore.MarkConfirmedCommand(context.Sender.From, receipt.Sent.Nonce, receipt.Hash));
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private async Task FailMintAsync(TokenRecord token, string commandId, Hash32 commandHash, string reason)

@@ -101,6 +101,7 @@ public sealed class ContractTransactionSender
     private readonly NonceManager _nonces;
     private readonly EthKey _key;
     private readonly ulong _chainId;
+    private readonly ReceiptPoller _receipts;
     private int _chainChecked;
     private CachedFees? _fees;
 
@@ -121,6 +122,8 @@ public sealed class ContractTransactionSender
         {
             throw new ArgumentOutOfRangeException(nameof(options), "GasLimitMultiplier must be at least 1.");
         }
+
+        _receipts = new ReceiptPoller(rpc, Options.ReceiptPollInterval);
     }
 
     public ContractTransactionSenderOptions Options { get; }
@@ -223,7 +226,8 @@ public sealed class ContractTransactionSender
         await WaitForReceiptAsync(await SendAsync(call, gasLimit, ct), ct);
 
     /// <summary>
-    /// Polls for the receipt. Status 1: the receipt with its decoded events. Status 0: <see cref="ContractRevertException"/>
+    /// Polls for the receipt, in one JSON-RPC batch with every other receipt this sender's callers wait for
+    /// (<see cref="ReceiptPoller"/>). Status 1: the receipt with its decoded events. Status 0: <see cref="ContractRevertException"/>
     /// carrying the receipt; its error is found by replaying the call (eth_call) on the state before the block, so it is
     /// the likely reason (exact unless an earlier transaction of the same block changed the outcome) and null when
     /// the replay succeeds (e.g. out of gas).
@@ -232,7 +236,7 @@ public sealed class ContractTransactionSender
     public async Task<ContractReceipt> WaitForReceiptAsync(SentTransaction sent, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sent);
-        var receipt = await _rpc.WaitForReceiptAsync(sent.Hash, Options.ReceiptTimeout, Options.ReceiptPollInterval, ct)
+        var receipt = await _receipts.WaitAsync(sent.Hash, Options.ReceiptTimeout, ct)
                       ?? throw new ReceiptTimeoutException(sent, Options.ReceiptTimeout);
         if (receipt.Succeeded)
         {

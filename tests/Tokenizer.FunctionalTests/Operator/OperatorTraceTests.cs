@@ -81,12 +81,18 @@ public sealed class OperatorTraceTests(PlatformFixture platform) : IAsyncLifetim
             at = found + 1;
         }
 
+        // A chain call is one span: no HTTP POST span repeats it underneath.
+        spans.Where(s => byId.TryGetValue(s.ParentSpanId, out var parent) && parent.Scope == ChainRpcScope).Should()
+            .BeEmpty($"a JSON-RPC span has no child span:{Environment.NewLine}{described}");
+
         // The command and its outbox rows are written in TokenAdmin's request, inside the trace.
         var tokenAdminRequest = path.Single(s => s.Service == ResourceNames.TokenAdmin && s.Kind == OtlpSpanKind.Server);
         var queries = spans.Where(s => s.ParentSpanId == tokenAdminRequest.SpanId && s.Scope == "Npgsql").ToList();
         queries.Should().Contain(s => Statement(s).Contains("insert into outbox_messages", StringComparison.Ordinal),
             $"the outbox insert is a PostgreSQL span of TokenAdmin's request:{Environment.NewLine}{string.Join(Environment.NewLine, queries.Select(q => $"{q} {Statement(q)}"))}");
     }
+
+    private const string ChainRpcScope = "Tokenizer.Chain.Rpc";
 
     private static string Statement(OtlpSpan span) => span.Attribute("db.query.text") ?? span.Attribute("db.statement") ?? "";
 
