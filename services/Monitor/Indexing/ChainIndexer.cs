@@ -172,6 +172,13 @@ public sealed partial class ChainIndexer(
         {
             return null;
         }
+        // The common case, once a cycle: the stored tip is still the chain's. One header answers it; the walk below,
+        // 64 stored blocks at a time, is for when it is not.
+        if (await IndexStore.GetBlockAsync(connection, key, cursor.IndexedBlock, ct) is { } tip
+            && (await rpc.GetBlockByNumberAsync(BlockTag.Number((ulong)tip.Number), ct))?.Hash.ToString() == tip.Hash)
+        {
+            return null;
+        }
         var below = cursor.IndexedBlock;
         var first = true;
         while (true)
@@ -206,7 +213,7 @@ public sealed partial class ChainIndexer(
     private async Task<Dictionary<long, Block?>> GetBlocksAsync(IReadOnlyList<long> numbers, CancellationToken ct)
     {
         var distinct = numbers.Distinct().ToList();
-        var blocks = await Task.WhenAll(distinct.Select(n => rpc.GetBlockByNumberAsync(BlockTag.Number((ulong)n), ct)));
+        var blocks = await rpc.GetBlocksByNumberAsync(distinct.Select(n => BlockTag.Number((ulong)n)).ToList(), ct);
         return distinct.Zip(blocks).ToDictionary(p => p.First, p => p.Second);
     }
 

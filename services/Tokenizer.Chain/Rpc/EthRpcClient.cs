@@ -92,6 +92,25 @@ public sealed class EthRpcClient
         return result.ValueKind == JsonValueKind.Null ? null : RpcJson.Block(result);
     }
 
+    /// <summary>
+    /// Several block headers in JSON-RPC batches of at most <see cref="MaxBlocksPerBatch"/>, in the order asked (null
+    /// where the block does not exist). An error answer for any of them throws it, as <see cref="GetBlockByNumberAsync"/> would.
+    /// </summary>
+    public async Task<IReadOnlyList<Block?>> GetBlocksByNumberAsync(IReadOnlyList<BlockTag> blocks, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        var headers = new List<Block?>(blocks.Count);
+        foreach (var chunk in blocks.Chunk(MaxBlocksPerBatch))
+        {
+            var answers = await BatchAsync(chunk.Select(b => new RpcRequest("eth_getBlockByNumber", b.ToString(), false)).ToList(), ct);
+            headers.AddRange(answers.Select(a => a.GetResult() is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } result ? RpcJson.Block(result) : null));
+        }
+        return headers;
+    }
+
+    /// <summary>The largest batch <see cref="GetBlocksByNumberAsync"/> sends at once.</summary>
+    public const int MaxBlocksPerBatch = 100;
+
     public async Task<ulong> GetTransactionCountAsync(Address address, BlockTag block, CancellationToken ct = default) =>
         Hex.DecodeQuantityUInt64((await RequestAsync("eth_getTransactionCount", [address.ToLowerHex(), block.ToString()], ct)).GetString()!);
 

@@ -85,6 +85,25 @@ public class AnvilRpcTests(AnvilFixture anvil)
     }
 
     [Fact]
+    public async Task Headers_read_in_batches_are_the_headers_read_one_by_one_in_the_order_asked()
+    {
+        await MineAsync((await Eip1559Async(AnvilFixture.RandomAddress(), 1)).Sign(Dev0));
+        var head = await Rpc.GetBlockNumberAsync();
+        // More than one batch, out of order, a repeat and a block that does not exist yet.
+        var asked = Enumerable.Range(0, EthRpcClient.MaxBlocksPerBatch + 5).Select(i => (ulong)i % (head + 1)).Reverse()
+            .Append(head).Append(head + 1000).ToList();
+
+        var batched = await Rpc.GetBlocksByNumberAsync(asked.Select(n => BlockTag.Number(n)).ToList());
+
+        batched.Should().HaveCount(asked.Count);
+        for (var i = 0; i < asked.Count; i++)
+        {
+            batched[i].Should().BeEquivalentTo(await Rpc.GetBlockByNumberAsync(asked[i]), $"block {asked[i]} (position {i})");
+        }
+        batched[^1].Should().BeNull();
+    }
+
+    [Fact]
     public async Task Block_headers_and_fee_data_are_read()
     {
         await MineAsync((await Eip1559Async(AnvilFixture.RandomAddress(), 1)).Sign(Dev0));
