@@ -90,7 +90,7 @@ public static class BackfillBench
     /// A Monitor with an empty database of its own backfills up to <paramref name="to"/>: timed from its cursor's
     /// creation (after the factory's deploy block is found) until the cursor reaches <paramref name="to"/>.
     /// </summary>
-    public static async Task<MonitorRun> MonitorAsync(BenchPlatform platform, string database, long to, IDictionary<string, string> overrides, string? buildDirectory = null)
+    public static async Task<MonitorRun> MonitorAsync(BenchPlatform platform, string database, long to, IDictionary<string, string> overrides)
     {
         var connectionString = await platform.CreateDatabaseAsync(database);
         var environment = new Dictionary<string, string>(overrides)
@@ -98,11 +98,10 @@ public static class BackfillBench
             ["ConnectionStrings__monitordb"] = connectionString,
             // Each range's read and store times (ChainIndexer's debug line), kept next to the bench's output.
             ["Logging__LogLevel__Tokenizer.Monitor.Indexing.ChainIndexer"] = "Debug",
-            ["Logging__LogLevel__Tokenizer.Monitor.Indexing.MonitorWorker"] = "Debug",
         };
         var logFile = Path.Combine(Path.GetTempPath(), $"tokenizer-monitorbench-{database}-{DateTime.UtcNow:HHmmss}.log");
         Console.WriteLine($"({database}: the monitor's log is {logFile})");
-        var (process, _) = await platform.StartMonitorAsync(environment, logFile, buildDirectory);
+        var (process, _) = await platform.StartMonitorAsync(environment, logFile);
         try
         {
             await using var connection = new NpgsqlConnection(connectionString);
