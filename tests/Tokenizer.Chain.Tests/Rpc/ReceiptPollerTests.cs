@@ -84,13 +84,21 @@ public class ReceiptPollerTests(AnvilFixture anvil)
     public async Task A_hash_the_node_never_saw_times_out_with_no_receipt_and_others_are_not_held_up()
     {
         var poller = new ReceiptPoller(anvil.Rpc, TimeSpan.FromMilliseconds(50));
-        var unknown = poller.WaitAsync(new Hash32(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), TimeSpan.FromMilliseconds(400));
+        using var stop = new CancellationTokenSource();
+        // A wait that will not end on its own while the test runs, polled in the same batches as the mined one.
+        var pending = poller.WaitAsync(RandomHash(), TimeSpan.FromMinutes(5), stop.Token);
         var sent = (await SendTransfersAsync(AnvilFixture.RandomAddress(), 1))[0];
 
         (await poller.WaitAsync(sent.Hash, TimeSpan.FromSeconds(20)))!.TransactionHash.Should().Be(sent.Hash);
-        unknown.IsCompleted.Should().BeFalse("its timeout has not passed yet");
-        (await unknown).Should().BeNull();
+        pending.IsCompleted.Should().BeFalse("a hash with no receipt keeps waiting until its own timeout");
+        (await poller.WaitAsync(RandomHash(), TimeSpan.FromMilliseconds(300))).Should().BeNull();
+
+        await stop.CancelAsync();
+        var cancelled = () => pending;
+        await cancelled.Should().ThrowAsync<OperationCanceledException>();
     }
+
+    private static Hash32 RandomHash() => new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     [Fact]
     public async Task A_cancelled_wait_ends_with_cancellation()
