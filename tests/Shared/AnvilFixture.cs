@@ -6,6 +6,7 @@ using System.Text;
 using Tokenizer.Chain.Crypto;
 using Tokenizer.Chain.Primitives;
 using Tokenizer.Chain.Rpc;
+using Tokenizer.Chain.Transactions;
 using Xunit;
 
 namespace Tokenizer.Testing;
@@ -53,6 +54,70 @@ public sealed class AnvilFixture : IAsyncLifetime
     public static EthKey DevKey(int index) => EthKey.FromHex(DevAccounts[index].Key);
 
     public static Address RandomAddress() => new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+
+    /// <summary>
+    /// Waits for the receipt of every transaction, in any order. When transactions of one sender reach anvil out of
+    /// nonce order while it mines, its pool can keep them "queued" although the chain has reached their nonces, and
+    /// then none of them is ever mined (foundry-rs/foundry#10122; seen here on two busy cores, 25 of 50 transfers
+    /// stuck). Sending one again is refused as already imported and dropping one by hash does not free it, so when
+    /// no receipt has come for a while and a sender's next nonce is among the waiting transactions, that sender's
+    /// pool entries are removed and its waiting transactions sent again in nonce order. A transaction behind a real
+    /// nonce gap stays unmined: nothing is resent for a sender whose next nonce is not among the waiting ones.
+    /// </summary>
+    public async Task<TransactionReceipt[]> WaitForReceiptsAsync(IReadOnlyList<SignedTransaction> transactions, TimeSpan timeout)
+    {
+        var receipts = new TransactionReceipt?[transactions.Count];
+        var deadline = DateTime.UtcNow + timeout;
+        var lastProgress = DateTime.UtcNow;
+        while (true)
+        {
+            var waiting = Enumerable.Range(0, transactions.Count).Where(i => receipts[i] is null).ToArray();
+            if (waiting.Length == 0)
+            {
+                return receipts.Select(r => r!).ToArray();
+            }
+
+            var found = await Rpc.GetTransactionReceiptsAsync(waiting.Select(i => transactions[i].Hash).ToArray());
+            for (var k = 0; k < waiting.Length; k++)
+            {
+                if (found[k] is { } receipt)
+                {
+                    receipts[waiting[k]] = receipt;
+                    lastProgress = DateTime.UtcNow;
+                }
+            }
+
+            if (receipts.All(r => r is not null))
+            {
+                continue;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{receipts.Count(r => r is null)} of {transactions.Count} transactions were not mined within {timeout}.");
+            }
+
+            if (DateTime.UtcNow - lastProgress > TimeSpan.FromSeconds(3))
+            {
+                foreach (var sender in waiting.Where(i => receipts[i] is null).Select(i => transactions[i]).GroupBy(t => t.From))
+                {
+                    var next = await Rpc.GetTransactionCountAsync(sender.Key, BlockTag.Latest);
+                    if (sender.Any(t => t.Nonce == next))
+                    {
+                        await Rpc.RequestAsync("anvil_removePoolTransactions", [System.Text.Json.Nodes.JsonValue.Create(sender.Key.ToString())]);
+                        foreach (var stuck in sender.Where(t => t.Nonce >= next).OrderBy(t => t.Nonce))
+                        {
+                            await Rpc.SendRawTransactionAsync(stuck);
+                        }
+                    }
+                }
+
+                lastProgress = DateTime.UtcNow;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     public async Task InitializeAsync()
     {

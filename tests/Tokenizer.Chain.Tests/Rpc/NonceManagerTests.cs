@@ -34,11 +34,7 @@ public class NonceManagerTests(AnvilFixture anvil)
         var sent = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => manager.SendAsync(Dev0, Transfer(recipient, i + 1)))));
 
         sent.Select(s => s.Nonce).Order().Should().Equal(Enumerable.Range(0, 50).Select(i => start + (ulong)i));
-        foreach (var tx in sent)
-        {
-            var receipt = await anvil.Rpc.WaitForReceiptAsync(tx.Hash, TimeSpan.FromSeconds(30));
-            receipt!.Succeeded.Should().BeTrue();
-        }
+        (await anvil.WaitForReceiptsAsync(sent, TimeSpan.FromSeconds(60))).Should().OnlyContain(r => r.Succeeded);
         (await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Latest)).Should().Be(start + 50);
         (await anvil.Rpc.GetBalanceAsync(recipient, BlockTag.Latest)).Should().Be(new BigInteger(50 * 51 / 2));
         (await store.GetPendingAsync(Dev0.Address)).Should().HaveCount(50, "confirmation is the service's job; every sent tx was recorded first");

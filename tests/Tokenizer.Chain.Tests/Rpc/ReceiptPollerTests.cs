@@ -7,10 +7,20 @@ using Tokenizer.Chain.Transactions;
 
 namespace Tokenizer.Chain.Tests.Rpc;
 
-[Collection(AnvilCollection.Name)]
+/// <summary>
+/// The poller's tests get an anvil of their own: one of them switches automine off and on again, and a node whose
+/// mining mode is being switched is not one to share with tests that count on automine.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ReceiptPollerAnvilCollection : ICollectionFixture<AnvilFixture>
+{
+    public const string Name = "anvil for the receipt poller";
+}
+
+[Collection(ReceiptPollerAnvilCollection.Name)]
 public class ReceiptPollerTests(AnvilFixture anvil)
 {
-    // A key no other test of the collection signs with, so its nonces are this class's alone.
+    // A key no other test signs with, so its nonces are this class's alone.
     private static readonly EthKey Sender = AnvilFixture.DevKey(4);
 
     private async Task<SignedTransaction[]> SendTransfersAsync(Address to, int count)
