@@ -7,6 +7,7 @@ public static class AppHostCommandLine
     {
         ["--data-dir"] = "--AppHost:DataDir",
         ["--gateway-port"] = "--Gateway:Port",
+        ["--trace-sample-ratio"] = "--Telemetry:TraceSampleRatio",
     };
 
     public const string Help = """
@@ -15,6 +16,8 @@ public static class AppHostCommandLine
         Options (command line, environment or appsettings.json):
           --gateway-port <port>        the gateway's port (Gateway:Port, default 8080; 0 takes a free one)
           --data-dir <folder>          servers' data and generated credentials (AppHost:DataDir, default .tokenizer/)
+          --trace-sample-ratio <r>     share of traces every service records, 0–1 (Telemetry:TraceSampleRatio,
+                                       default 1: all; 0.1 for a load run, decided once per trace at its root)
           --environment <name>         Development (default under script/server) or another; passed to every service
           --Anvil:BlockTimeSeconds=<s> an empty block every s seconds besides one per transaction (default 1; 0: none)
           --Anvil:Path=<file>  --Postgres:BinDirectory=<dir>  --Redis:ServerPath=<file>

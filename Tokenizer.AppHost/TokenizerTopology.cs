@@ -122,9 +122,16 @@ public static class TokenizerTopology
             .WithEnvironment("DOTNET_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName)
             .WithHttpHealthCheck("/readyz");
+        if (project.ApplicationBuilder.Configuration[TraceSampleRatioKey] is { Length: > 0 } ratio)
+        {
+            project.WithEnvironment(TraceSampleRatioKey.Replace(":", "__", StringComparison.Ordinal), ratio);
+        }
         StartupHealthCheck.Wrap(project.ApplicationBuilder.Services, project.Resource.Annotations.OfType<HealthCheckAnnotation>().Last().Key);
         return project;
     }
+
+    // The services' own key (Extensions.TraceSampleRatioKey); the AppHost does not reference ServiceDefaults.
+    private const string TraceSampleRatioKey = "Telemetry:TraceSampleRatio";
 
     private static IResourceBuilder<IResourceWithConnectionString>? Existing(IDistributedApplicationBuilder builder, string name) =>
         string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)) ? null : builder.AddConnectionString(name);

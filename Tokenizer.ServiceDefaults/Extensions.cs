@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,9 @@ public static class Extensions
     public const string ReadinessPath = "/readyz";
     /// <summary>JSON metrics path.</summary>
     public const string MetricsPath = "/metrics";
+
+    /// <summary>The share of traces recorded (0–1, default 1): see <see cref="BackgroundCallSampler.ForRatio"/>.</summary>
+    public const string TraceSampleRatioKey = "Telemetry:TraceSampleRatio";
 
     /// <summary>Tag for checks that belong to liveness.</summary>
     public const string LiveTag = "live";
@@ -66,7 +70,7 @@ public static class Extensions
                 .AddMeter("MassTransit")
                 .AddMeter(TokenizerTelemetry.MeterPrefix + "*"))
             .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new BackgroundCallSampler()))
+                .SetSampler(new ParentBasedSampler(BackgroundCallSampler.ForRatio(builder.Configuration.GetValue<double?>(TraceSampleRatioKey))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MassTransit")
                 .AddSource(TokenizerTelemetry.MeterPrefix + "*")
