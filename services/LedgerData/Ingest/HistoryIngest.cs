@@ -32,21 +32,53 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
     private static readonly TimeSpan ReplayRequestInterval = TimeSpan.FromSeconds(10);
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
+    private readonly FeedTurns _turns = new(time);
+
     public async Task<BatchOutcome> ApplyAsync(HistoryBatchConfirmed batch, CancellationToken ct)
     {
         var feed = FeedValues.FeedKey(batch.Factory);
-        // Validate the whole batch before touching the database: a bad event refuses the batch, never half of it.
+        // Validate the whole batch before touching the database: a bad event refuses the batch, never half of it. This
+        // runs while the feed's previous batch is still being written (two are in flight, see the consumer definition).
         var rows = HistoryRows.From(batch, feed);
+        await _turns.WaitAsync(feed, batch.Sequence, ct);
+        (BatchOutcome Outcome, long Position)? written = null;
+        try
+        {
+            try
+            {
+                written = await WriteAsync(batch, feed, rows, plainInsert: true, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == HistoryRows.EventKey)
+            {
+                // An event of the batch is stored already (the same event from another feed, or twice in the batch): the
+                // transaction was rolled back whole, and the batch is written again skipping what is stored.
+                LogStoredEventInBatch(logger, feed, batch.Sequence);
+                written = await WriteAsync(batch, feed, rows, plainInsert: false, ct);
+            }
+            return written.Value.Outcome;
+        }
+        finally
+        {
+            _turns.Done(feed, written?.Position, written?.Outcome == BatchOutcome.Held);
+        }
+    }
+
+    /// <summary>
+    /// Writes one validated batch in its own transaction (see <see cref="HistoryRows.AddWrites"/>): what became of it,
+    /// and the feed's stored position after it.
+    /// </summary>
+    private async Task<(BatchOutcome Outcome, long Position)> WriteAsync(HistoryBatchConfirmed batch, string feed, HistoryRows rows, bool plainInsert, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // One round trip for the usual case, the next batch: lock the feed's row, read its position, and write the
         // batch under the condition that the position is the one before it (so nothing is written otherwise).
-        var (last, anyHeld) = await LockAndApplyAsync(connection, transaction, feed, rows, batch.Sequence, ct);
+        var (last, anyHeld) = await LockAndApplyAsync(connection, transaction, feed, rows, batch.Sequence, plainInsert, ct);
         if (batch.Sequence <= last)
         {
             await transaction.CommitAsync(ct);
             LogAlreadyApplied(logger, feed, batch.Sequence, last);
-            return BatchOutcome.AlreadyApplied;
+            return (BatchOutcome.AlreadyApplied, last);
         }
 
         if (batch.Sequence > last + 1)
@@ -55,7 +87,7 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
             await RequestReplayIfDueAsync(connection, transaction, feed, batch.Factory, last + 1, ct);
             await transaction.CommitAsync(ct);
             LogHeld(logger, feed, batch.Sequence, last + 1);
-            return BatchOutcome.Held;
+            return (BatchOutcome.Held, last);
         }
 
         last = batch.Sequence;
@@ -86,12 +118,12 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
 
         await transaction.CommitAsync(ct);
         LogApplied(logger, feed, batch.Sequence, last);
-        return BatchOutcome.Applied;
+        return (BatchOutcome.Applied, last);
     }
 
     /// <summary>The feed's position before this batch, and whether any batch of the feed is held.</summary>
     private static async Task<(long Last, bool AnyHeld)> LockAndApplyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, HistoryRows rows, long sequence, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string feed, HistoryRows rows, long sequence, bool plainInsert, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var create = new NpgsqlBatchCommand("insert into history_feeds (feed) values ($1) on conflict do nothing");
@@ -100,7 +132,7 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
         var lockFeed = new NpgsqlBatchCommand("select last_sequence from history_feeds where feed = $1 for update");
         lockFeed.Parameters.Add(new NpgsqlParameter<string> { TypedValue = feed });
         batch.BatchCommands.Add(lockFeed);
-        rows.AddWrites(batch, sequence);
+        rows.AddWrites(batch, sequence, plainInsert);
         var held = new NpgsqlBatchCommand("select exists (select from history_pending_batches where feed = $1)");
         held.Parameters.Add(new NpgsqlParameter<string> { TypedValue = feed });
         batch.BatchCommands.Add(held);
@@ -174,6 +206,9 @@ public sealed partial class HistoryIngest(NpgsqlDataSource dataSource, TimeProvi
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "History feed '{Feed}': batch {Sequence} already applied (stored {Last})")]
     private static partial void LogAlreadyApplied(ILogger logger, string feed, long sequence, long last);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "History feed '{Feed}': batch {Sequence} names an event stored already; written again skipping it")]
+    private static partial void LogStoredEventInBatch(ILogger logger, string feed, long sequence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "History feed '{Feed}': batch {Sequence} held until {Missing} arrives")]
     private static partial void LogHeld(ILogger logger, string feed, long sequence, long missing);

@@ -22,6 +22,9 @@ public sealed class HistoryRows
         RemovedIndexes = removedIndexes;
     }
 
+    /// <summary>The history's primary key: one row per (block hash, log index).</summary>
+    public const string EventKey = "history_events_pkey";
+
     public string Feed { get; }
     public IReadOnlyList<HistoryRow> Added { get; }
     public string[] RemovedHashes { get; }
@@ -71,8 +74,13 @@ public sealed class HistoryRows
     /// <paramref name="sequence"/> - 1 (the caller has locked its row): removals first (they name rows of earlier
     /// batches), then the additions as arrays unnested in one insert that skips events already stored (a replay, or
     /// the same event from another feed), the tokens they name, and the feed's new position.
+    /// <para>
+    /// With <paramref name="plainInsert"/> the additions are a plain insert: an event already stored then fails the
+    /// whole transaction with a unique violation on <see cref="EventKey"/>, and the caller writes the batch again
+    /// without it. That saves PostgreSQL the speculative insertion of every row (the common case stores only new events).
+    /// </para>
     /// </summary>
-    public void AddWrites(NpgsqlBatch batch, long sequence)
+    public void AddWrites(NpgsqlBatch batch, long sequence, bool plainInsert = false)
     {
         const string IsNext = "exists (select from history_feeds where feed = $1 and last_sequence = $2)";
         NpgsqlBatchCommand Command(string sql)
@@ -116,7 +124,7 @@ public sealed class HistoryRows
                 from unnest($3::text[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::numeric[], $11::jsonb[], $12::text[], $13::bigint[], $14::timestamptz[])
                     as r(block_hash, log_index, kind, instrument_id, party_id, command_hash, amount, base_amount, token_ids, update_id, block_number, created_at)
                 where {IsNext}
-                on conflict do nothing
+                {(plainInsert ? "" : "on conflict do nothing")}
                 """);
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = blockHashes });
             insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = logIndexes });
