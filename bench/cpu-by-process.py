@@ -2,7 +2,7 @@
 """CPU seconds (utime + stime, from /proc) of every process under a root pid (1: all), grouped by what it is.
 
     cpu-by-process.py snapshot ROOT_PID > before.json
-    cpu-by-process.py diff before.json after.json [DIVISOR]
+    cpu-by-process.py diff before.json after.json [DIVISOR [UNIT]]
 
 A load run takes a snapshot before and after and prints the difference per process group, divided by DIVISOR (e.g. the
 number of requests, to give CPU per request in ms). Processes that started or ended between the two count from zero.
@@ -91,7 +91,7 @@ def snapshot(root):
     return seen
 
 
-def diff(before, after, divisor):
+def diff(before, after, divisor, unit):
     totals = {}
     for pid, now in after.items():
         was = before.get(pid, {"cpu": 0.0})
@@ -99,8 +99,8 @@ def diff(before, after, divisor):
     for pid, was in before.items():
         if pid not in after:
             totals.setdefault(was["group"], 0.0)
-    unit = "ms per unit" if divisor != 1 else "s"
     scale = 1000.0 / divisor if divisor != 1 else 1.0
+    unit = unit or ("ms per unit" if divisor != 1 else "s")
     print(f"| Process | CPU ({unit}) |\n|---|---:|")
     for group, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"| {group} | {seconds * scale:.1f} |")
@@ -111,6 +111,6 @@ if __name__ == "__main__":
         json.dump(snapshot(int(sys.argv[2])), sys.stdout)
     elif sys.argv[1] == "diff":
         with open(sys.argv[2]) as a, open(sys.argv[3]) as b:
-            diff(json.load(a), json.load(b), float(sys.argv[4]) if len(sys.argv) > 4 else 1)
+            diff(json.load(a), json.load(b), float(sys.argv[4]) if len(sys.argv) > 4 else 1, sys.argv[5] if len(sys.argv) > 5 else None)
     else:
         sys.exit(__doc__)

@@ -64,7 +64,10 @@ echo "platform: up; chain $chain" >&2
 # Gateway writes per run: warm-up 5 + 20 mints and 10 + 32 deploys, then the concurrency-16 rounds.
 writes=$((5 + 20 + 10 + 32 + mints * rounds))
 for run in $(seq 1 "$runs"); do
-  sleep 20   # let the start (or the last run's tail work) settle before the snapshot
+  sleep 10   # let the start (or the last run's tail work) settle
+  # 20 s of the platform idle (empty blocks, pollers, telemetry export): its background cost, as CPU ms per second.
+  python3 "$root/bench/cpu-by-process.py" snapshot 1 >"$work/idle.json"
+  sleep 20
   python3 "$root/bench/cpu-by-process.py" snapshot 1 >"$work/before.json"
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   node "$root/bench/selfservice-load.mjs" --gateway "http://127.0.0.1:$port" --chain "$chain" \
@@ -75,7 +78,11 @@ for run in $(seq 1 "$runs"); do
     echo "Run $run of $runs on one platform (trace sample ratio ${ratio:-1}); load average $load_before before, $(cut -d' ' -f1 /proc/loadavg) after."
     echo "CPU per gateway write ($writes writes), every process on the machine (load = the load process):"
     echo
-    python3 "$root/bench/cpu-by-process.py" diff "$work/before.json" "$work/after.json" "$writes"
+    python3 "$root/bench/cpu-by-process.py" diff "$work/before.json" "$work/after.json" "$writes" "ms per write"
+    echo
+    echo "Idle for the 20 s before the run, CPU ms per second:"
+    echo
+    python3 "$root/bench/cpu-by-process.py" diff "$work/idle.json" "$work/before.json" 20 "ms per second"
   } >>"$out_dir/run-$run.md"
   grep -E "Sustained|^\| [0-9] \|" "$out_dir/run-$run.md" >&2 || true
 done
