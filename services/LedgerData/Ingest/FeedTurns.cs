@@ -26,10 +26,11 @@ public sealed class FeedTurns(TimeProvider time)
         while (true)
         {
             Task changed;
+            TimeSpan left;
             lock (_gate)
             {
                 var state = Of(feed);
-                var left = MaxWait - time.GetElapsedTime(started);
+                left = MaxWait - time.GetElapsedTime(started);
                 if (state.MayWrite(sequence) || left <= TimeSpan.Zero)
                 {
                     state.Writing++;
@@ -40,7 +41,7 @@ public sealed class FeedTurns(TimeProvider time)
 
             try
             {
-                await changed.WaitAsync(MaxWait - time.GetElapsedTime(started), time, ct);
+                await changed.WaitAsync(left, time, ct);
             }
             catch (TimeoutException)
             {
