@@ -63,6 +63,22 @@ public sealed class SenderTests(ContractsFixture chain)
     }
 
     [Fact]
+    public async Task A_disposed_sender_has_stopped_its_receipt_loop_and_refuses_to_wait()
+    {
+        var sender = new ContractTransactionSender(chain.Rpc, new NonceManager(chain.Rpc, new InMemoryNonceStore()), chain.Bob, ContractsFixture.ChainId);
+        var token = await chain.NewErc20Async();
+        await Admin.SendAndWaitAsync(token.Mint(NewCommand(), chain.Bob.Address, 10));
+        var sent = await sender.SendAsync(token.Transfer(chain.Alice.Address, 1));
+        (await sender.WaitForReceiptAsync(sent)).Receipt.Succeeded.Should().BeTrue("the loop answers while the sender lives");
+
+        sender.Dispose();
+        sender.Dispose(); // twice is harmless
+
+        var wait = () => sender.WaitForReceiptAsync(sent);
+        await wait.Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
     public async Task A_base_fee_above_the_cap_or_a_wrong_chain_stops_before_signing()
     {
         var token = await chain.NewErc20Async();

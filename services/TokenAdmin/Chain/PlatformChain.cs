@@ -10,9 +10,11 @@ namespace Tokenizer.TokenAdmin.Chain;
 /// <summary>
 /// The platform signer on the configured chain: its sender (durable nonces, pipelined) and the factory it deploys
 /// through. Connecting needs the node (chain id, pending rebroadcast, contract check), so it happens on first use
-/// and is retried until it succeeds; <see cref="IsReady"/> feeds readiness.
+/// and is retried until it succeeds; <see cref="IsReady"/> feeds readiness. A failed attempt's sender is disposed, and
+/// the connected one when the host disposes this singleton (after the server has drained its requests).
 /// </summary>
 public sealed class PlatformChain(EthRpcClient rpc, PostgresNonceStore store, IOptions<ChainOptions> options, ILogger<PlatformChain> logger)
+    : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly EthKey _key = EthKey.FromHex(options.Value.SignerPrivateKey);
@@ -51,6 +53,9 @@ public sealed class PlatformChain(EthRpcClient rpc, PostgresNonceStore store, IO
         }
     }
 
+    /// <summary>Stops the connected sender's receipt poll loop.</summary>
+    public void Dispose() => _context?.Sender.Dispose();
+
     private async Task<PlatformChainContext> ConnectAsync(CancellationToken ct)
     {
         var settings = options.Value;
@@ -62,6 +67,21 @@ public sealed class PlatformChain(EthRpcClient rpc, PostgresNonceStore store, IO
             MaxFeePerGas = settings.MaxFeePerGas,
             FeeCacheDuration = settings.FeeCacheDuration,
         });
+        try
+        {
+            return await ConnectAsync(sender, chainId, ct);
+        }
+        catch
+        {
+            // A deploy during the attempt may have started the sender's poll loop; the next attempt makes its own.
+            sender.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<PlatformChainContext> ConnectAsync(ContractTransactionSender sender, ulong chainId, CancellationToken ct)
+    {
+        var settings = options.Value;
 
         // Bytes signed before a crash are sent again, identically, before anything new is signed.
         var resent = await Nonces.RebroadcastPendingAsync(_key.Address, ct);

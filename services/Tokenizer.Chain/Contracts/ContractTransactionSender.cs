@@ -94,8 +94,10 @@ public sealed class ReceiptTimeoutException(SentTransaction sent, TimeSpan timeo
 /// </list>
 /// Marking the stored transaction confirmed (<see cref="INonceStore.MarkConfirmedAsync"/>) is left to the caller, which
 /// knows how many confirmations it wants.
+/// Disposing it stops its receipt poll loop; a caller still waiting for a receipt then gets an
+/// <see cref="ObjectDisposedException"/>.
 /// </summary>
-public sealed class ContractTransactionSender
+public sealed class ContractTransactionSender : IDisposable
 {
     private readonly EthRpcClient _rpc;
     private readonly NonceManager _nonces;
@@ -127,6 +129,9 @@ public sealed class ContractTransactionSender
     }
 
     public ContractTransactionSenderOptions Options { get; }
+
+    /// <summary>Stops the receipt poll loop (<see cref="ReceiptPoller.Dispose"/>).</summary>
+    public void Dispose() => _receipts.Dispose();
 
     /// <summary>The sending account.</summary>
     public Address From => _key.Address;
