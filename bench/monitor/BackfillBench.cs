@@ -90,7 +90,7 @@ public static class BackfillBench
     /// A Monitor with an empty database of its own backfills up to <paramref name="to"/>: timed from its cursor's
     /// creation (after the factory's deploy block is found) until the cursor reaches <paramref name="to"/>.
     /// </summary>
-    public static async Task<MonitorRun> MonitorAsync(BenchPlatform platform, string database, long to, IDictionary<string, string> overrides)
+    public static async Task<MonitorRun> MonitorAsync(BenchPlatform platform, string database, long to, IDictionary<string, string> overrides, string? buildDirectory = null)
     {
         var connectionString = await platform.CreateDatabaseAsync(database);
         var environment = new Dictionary<string, string>(overrides)
@@ -98,10 +98,11 @@ public static class BackfillBench
             ["ConnectionStrings__monitordb"] = connectionString,
             // Each range's read and store times (ChainIndexer's debug line), kept next to the bench's output.
             ["Logging__LogLevel__Tokenizer.Monitor.Indexing.ChainIndexer"] = "Debug",
+            ["Logging__LogLevel__Tokenizer.Monitor.Indexing.MonitorWorker"] = "Debug",
         };
         var logFile = Path.Combine(Path.GetTempPath(), $"tokenizer-monitorbench-{database}-{DateTime.UtcNow:HHmmss}.log");
         Console.WriteLine($"({database}: the monitor's log is {logFile})");
-        var (process, _) = await platform.StartMonitorAsync(environment, logFile);
+        var (process, _) = await platform.StartMonitorAsync(environment, logFile, buildDirectory);
         try
         {
             await using var connection = new NpgsqlConnection(connectionString);

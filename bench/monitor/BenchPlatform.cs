@@ -131,11 +131,15 @@ public sealed class BenchPlatform : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(MonitorDb) { Database = name }.ConnectionString;
     }
 
-    /// <summary>Starts a Monitor with the AppHost monitor's environment plus <paramref name="overrides"/>, on a free port.</summary>
-    public async Task<(Process Process, Uri Url)> StartMonitorAsync(IDictionary<string, string> overrides, string? logFile = null)
+    /// <summary>
+    /// Starts a Monitor with the AppHost monitor's environment plus <paramref name="overrides"/>, on a free port: this
+    /// tree's build, or the one in <paramref name="buildDirectory"/> (another commit's, to compare both in one run).
+    /// </summary>
+    public async Task<(Process Process, Uri Url)> StartMonitorAsync(IDictionary<string, string> overrides, string? logFile = null, string? buildDirectory = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", Path.Combine(RepositoryRoot, "services/Monitor/bin/Release/net10.0/Tokenizer.Monitor.dll"))
+        var dll = Path.Combine(buildDirectory ?? Path.Combine(RepositoryRoot, "services/Monitor/bin/Release/net10.0"), "Tokenizer.Monitor.dll");
+        var start = new ProcessStartInfo("dotnet", dll)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -5,6 +5,7 @@ using Tokenizer.Bench.Monitor;
 
 // The Monitor's targets (issue 11) on a platform of the bench's own, every figure a ratio within this run:
 //   dotnet run -c Release --project bench/monitor -- [--events 100000] [--per-tx 1000] [--gap 20] [--clients 200] [--seconds 5]
+//     [--variants MaxBlocksPerBatch=500,DOTNET_gcServer=0] [--baseline <another build's Monitor bin folder>] [--rounds 1] [--skip backfill,status,reorg]
 //   (1) backfill: a Monitor with an empty database indexes the seeded blocks; the raw eth_getLogs + decode of the same
 //       ranges runs before and after it; (2) GET /status under N closed-loop clients, gateway and direct interleaved;
 //   (3) reorgs of depth 1, 3 and 10 under the AppHost's monitor, in poll intervals.
@@ -19,6 +20,8 @@ var seconds = Option("seconds", 5);
 var chunk = Option("chunk", 2_000);
 var skip = options.GetValueOrDefault("skip", "");
 var variants = options.GetValueOrDefault("variants", "");
+var baseline = options.GetValueOrDefault("baseline");
+var rounds = Option("rounds", 1);
 
 var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
 string F(double v, string format = "0.00") => v.ToString(format, CultureInfo.InvariantCulture);
@@ -41,22 +44,37 @@ if (!skip.Contains("backfill", StringComparison.Ordinal))
     Line("");
     Line("| run | chunk | events | seconds | events/s | raw events/s (mean of before/after) | monitor / raw |");
     Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    var runs = new List<(string Name, Dictionary<string, string> Overrides)> { ("default", new()) };
+    // A baseline build (another commit's Monitor) runs right before this tree's, with the same Monitor: settings:
+    // both builds then meet the same seeded chain and the same machine within one run.
+    var round = new List<(string Name, Dictionary<string, string> Overrides, string? Build)>();
+    if (baseline is not null)
+    {
+        round.Add(("baseline", new(), baseline));
+    }
+    round.Add(("default", new(), null));
     foreach (var variant in variants.Split(',', StringSplitOptions.RemoveEmptyEntries))
     {
         var (name, value) = (variant.Split('=')[0], variant.Split('=')[1]);
-        runs.Add(($"{name}={value}", new() { [$"Monitor__{name}"] = value }));
+        // A name with "__" or a DOTNET_ prefix is an environment variable as it is (this tree's build only); any
+        // other a Monitor: setting, for the baseline too.
+        var environment = name.Contains("__", StringComparison.Ordinal) || name.StartsWith("DOTNET_", StringComparison.Ordinal);
+        if (baseline is not null && !environment)
+        {
+            round.Add(($"baseline {name}={value}", new() { [$"Monitor__{name}"] = value }, baseline));
+        }
+        round.Add(($"{name}={value}", new() { [environment ? name : $"Monitor__{name}"] = value }, null));
     }
+    var runs = Enumerable.Repeat(round, Math.Max(1, rounds)).SelectMany(r => r).ToList();
     // Where the Monitor starts on an empty database: the factory's deploy block (it finds it by the same binary search).
     var startBlock = await BackfillBench.DeployBlockAsync(platform.Rpc, platform.Factory, head);
     var n = 0;
-    foreach (var (name, overrides) in runs)
+    foreach (var (name, overrides, build) in runs)
     {
         var runChunk = overrides.TryGetValue("Monitor__MaxBlocksPerBatch", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : chunk;
         n++;
         // The raw read right before and right after the Monitor's run, so that the machine's drift hits both sides.
         var before = await BackfillBench.RawAsync(platform.Rpc, platform.Factory, seed.Token, startBlock, head, runChunk);
-        var monitor = await BackfillBench.MonitorAsync(platform, $"monitorbench_{n}", head, overrides);
+        var monitor = await BackfillBench.MonitorAsync(platform, $"monitorbench_{n}", head, overrides, build);
         var after = await BackfillBench.RawAsync(platform.Rpc, platform.Factory, seed.Token, startBlock, head, runChunk);
         if (monitor.StartBlock != startBlock)
         {
@@ -67,6 +85,12 @@ if (!skip.Contains("backfill", StringComparison.Ordinal))
     }
 }
 
+if (skip.Contains("status", StringComparison.Ordinal) && skip.Contains("reorg", StringComparison.Ordinal))
+{
+    Line("");
+    Line($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
+    return; // the AppHost monitor's catch-up only serves the status and reorg parts
+}
 await platform.ResourceCommandAsync(ResourceNames.Monitor, KnownResourceCommands.StartCommand);
 await ReorgBench.WaitIndexedAsync(platform, head, 900);
 Line("");

@@ -80,10 +80,9 @@ public static class IndexStore
         return blocks;
     }
 
-    /// <summary>Stores one indexed range: its new tokens, events and block hashes, and moves the cursor to its end.</summary>
-    public static async Task SaveRangeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string factory,
-        IReadOnlyList<IndexedToken> tokens, IReadOnlyList<IndexedEvent> events, IReadOnlyList<StoredBlock> blocks, long indexedBlock, CancellationToken ct)
+    /// <summary>The tokens a range's factory logs deployed; the first write of the range's transaction.</summary>
+    public static async Task SaveTokensAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string factory, IReadOnlyList<IndexedToken> tokens, CancellationToken ct)
     {
         foreach (var token in tokens)
         {
@@ -100,36 +99,43 @@ public static class IndexStore
             insertToken.Parameters.AddWithValue("block", token.DeployBlock);
             await insertToken.ExecuteNonQueryAsync(ct);
         }
+    }
 
-        if (events.Count > 0)
-        {
-            // Binary COPY: a backfill range holds tens of thousands of events. No conflict is possible: a range
-            // starts above the cursor, a rewind deletes everything above its ancestor, and only the lease holder writes.
-            await using var importer = await connection.BeginBinaryImportAsync(
-                """
-                copy monitor_events (factory, block_number, block_hash, log_index, tx_hash, token, kind, from_addr, to_addr, amount, token_ids, command_hash, flag)
-                from stdin (format binary)
-                """, ct);
-            foreach (var e in events)
-            {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(factory, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(e.BlockNumber, NpgsqlDbType.Bigint, ct);
-                await importer.WriteAsync(e.BlockHash, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(e.LogIndex, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(e.TransactionHash, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(e.Token, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(e.Kind, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(importer, e.From, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(importer, e.To, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(importer, e.Amount, NpgsqlDbType.Numeric, ct);
-                await WriteNullableAsync(importer, e.TokenIds is null ? null : string.Join(',', e.TokenIds), NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(importer, e.CommandHash, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(importer, e.Flag, NpgsqlDbType.Boolean, ct);
-            }
-            await importer.CompleteAsync(ct);
-        }
+    /// <summary>
+    /// Binary COPY of a range's events, in the range's transaction, written row by row as the logs are decoded (the
+    /// server inserts while the client decodes). No conflict is possible: a range starts above the cursor, a rewind
+    /// deletes everything above its ancestor, and only the lease holder writes.
+    /// </summary>
+    public static async Task<NpgsqlBinaryImporter> BeginEventImportAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        await connection.BeginBinaryImportAsync(
+            """
+            copy monitor_events (factory, block_number, block_hash, log_index, tx_hash, token, kind, from_addr, to_addr, amount, token_ids, command_hash, flag)
+            from stdin (format binary)
+            """, ct);
 
+    /// <summary>One row of <see cref="BeginEventImportAsync"/>. Synchronous: rows go to a buffer that is sent when full.</summary>
+    public static void WriteEvent(NpgsqlBinaryImporter importer, string factory, IndexedEvent e)
+    {
+        importer.StartRow();
+        importer.Write(factory, NpgsqlDbType.Text);
+        importer.Write(e.BlockNumber, NpgsqlDbType.Bigint);
+        importer.Write(e.BlockHash, NpgsqlDbType.Text);
+        importer.Write(e.LogIndex, NpgsqlDbType.Integer);
+        importer.Write(e.TransactionHash, NpgsqlDbType.Text);
+        importer.Write(e.Token, NpgsqlDbType.Text);
+        importer.Write(e.Kind, NpgsqlDbType.Text);
+        WriteNullable(importer, e.From, NpgsqlDbType.Text);
+        WriteNullable(importer, e.To, NpgsqlDbType.Text);
+        WriteNullable(importer, e.Amount, NpgsqlDbType.Numeric);
+        WriteNullable(importer, e.TokenIds is null ? null : string.Join(',', e.TokenIds), NpgsqlDbType.Text);
+        WriteNullable(importer, e.CommandHash, NpgsqlDbType.Text);
+        WriteNullable(importer, e.Flag, NpgsqlDbType.Boolean);
+    }
+
+    /// <summary>A range's block hashes (every block with an event, and its tip) and the cursor moved to its end.</summary>
+    public static async Task SaveBlocksAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string factory, IReadOnlyList<StoredBlock> blocks, long indexedBlock, CancellationToken ct)
+    {
         if (blocks.Count > 0)
         {
             await using var insertBlocks = new NpgsqlCommand(
@@ -275,28 +281,28 @@ public static class IndexStore
         return bodies;
     }
 
-    private static async Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken ct)
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type)
     {
         if (value is null)
         {
-            await importer.WriteNullAsync(ct);
+            importer.WriteNull();
         }
         else
         {
-            await importer.WriteAsync(value, type, ct);
+            importer.Write(value, type);
         }
     }
 
-    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct)
+    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
         where T : struct
     {
         if (value is { } present)
         {
-            await importer.WriteAsync(present, type, ct);
+            importer.Write(present, type);
         }
         else
         {
-            await importer.WriteNullAsync(ct);
+            importer.WriteNull();
         }
     }
 }
