@@ -18,37 +18,15 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-work=$(mktemp -d /tmp/selfservice-bench.XXXXXX)
-chmod 755 "$work"   # PostgreSQL runs as the postgres user and must reach its cluster inside
-out_dir=${out_dir:-$work/out}
-mkdir -p "$out_dir"
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-log="$work/apphost.log"
+# shellcheck source=platform.sh
+source "$root/bench/platform.sh"
 extra=()
 [ -z "$ratio" ] || extra=(--trace-sample-ratio "$ratio")
-# What the launch profile "http" sets, on free ports: another platform on this machine may hold 18888-18890.
-DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
-ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" \
-ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
-ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
-  dotnet "$root/Tokenizer.AppHost/bin/Release/net10.0/Tokenizer.AppHost.dll" --data-dir "$work/platform" --gateway-port "$port" "${extra[@]}" >"$log" 2>&1 &
-apphost=$!
-# SIGTERM, not SIGINT: a background job of a script starts with SIGINT ignored, and .NET keeps it ignored.
-stop() {
-  kill -TERM "$apphost" 2>/dev/null || true
-  wait "$apphost" 2>/dev/null || true
-  [ -n "${KEEP_BENCH_DATA:-}" ] || rm -rf "$work/platform"
-}
-trap stop EXIT
-
-echo "platform: starting in $work, gateway port $port, trace sample ratio ${ratio:-1 (default)}" >&2
-for _ in $(seq 1 900); do
-  grep -qs "Tokenizer is up" "$log" && break
-  kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited; its log:" >&2; head -40 "$log" >&2; exit 1; }
-  sleep 1
-done
-grep -qs "Tokenizer is up" "$log" || { echo "the platform did not come up in 15 minutes" >&2; exit 1; }
+echo "trace sample ratio ${ratio:-1 (default)}" >&2
+start_platform selfservice-bench "${extra[@]}"
+work=$PLATFORM_WORK port=$PLATFORM_PORT
+out_dir=${out_dir:-$work/out}
+mkdir -p "$out_dir"
 
 # This AppHost's anvil: the one whose state file is in this platform's data folder.
 chain=""

@@ -6,33 +6,10 @@
 # through its environment (never printed or put on a command line), and LedgerData's pid for its memory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/ledger-bench.XXXXXX)
-chmod 755 "$work"   # PostgreSQL runs as the postgres user and must reach its cluster inside
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-log="$work/apphost.log"
-# What the launch profile "http" sets, on free ports: other platforms on this machine hold the profile's 18888-18890.
-DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
-ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" \
-ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
-ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
-  dotnet "$root/Tokenizer.AppHost/bin/Release/net10.0/Tokenizer.AppHost.dll" --data-dir "$work/platform" --gateway-port "$port" >"$log" 2>&1 &
-apphost=$!
-# SIGTERM, not SIGINT: a background job of a script starts with SIGINT ignored, and .NET keeps it ignored.
-stop() {
-  kill -TERM "$apphost" 2>/dev/null || true
-  wait "$apphost" 2>/dev/null || true
-  [ -n "${KEEP_BENCH_DATA:-}" ] || rm -rf "$work"
-}
-trap stop EXIT
-
-echo "platform: starting in $work, gateway port $port" >&2
-for _ in $(seq 1 900); do
-  grep -qs "Tokenizer is up" "$log" && break
-  kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited; its log:" >&2; head -40 "$log" >&2; exit 1; }
-  sleep 1
-done
-grep -qs "Tokenizer is up" "$log" || { echo "the platform did not come up in 15 minutes" >&2; exit 1; }
+# shellcheck source=../platform.sh
+source "$root/bench/platform.sh"
+start_platform ledger-bench
+port=$PLATFORM_PORT
 
 # This worktree's LedgerData, started by this AppHost (the only platform running from this worktree).
 service="$root/services/LedgerData/bin/Release/net10.0/Tokenizer.LedgerData"
