@@ -10,6 +10,9 @@ public sealed record QuotaStatus(string Plan, int Limit, int Used, DateTimeOffse
     public int Remaining => Math.Max(0, Limit - Used);
 }
 
+/// <summary>The arguments of a reservation (see <see cref="QuotaStore.LimitsFor"/>).</summary>
+public sealed record QuotaLimits(string[] Plans, int[] Limits, string ClaimedPlan, int UnknownPlanLimit, DateOnly Period);
+
 /// <summary>A unit taken from an account's month; give it back with <see cref="QuotaStore.ReleaseAsync"/> if the write fails.</summary>
 public sealed record QuotaReservation(Guid UserId, DateOnly Period);
 
@@ -28,46 +31,36 @@ public sealed class QuotaStore(NpgsqlDataSource dataSource, IOptionsMonitor<Quot
                ?? (TokenizerClaims.Plans.All.Contains(claimedPlan) ? claimedPlan! : TokenizerClaims.Plans.Basic);
     }
 
-    /// <summary>Takes one unit, or returns null when the month's quota is used up.</summary>
+    /// <summary>
+    /// Takes one unit, or returns null when the month's quota is used up: one statement, <c>take_quota_unit</c>
+    /// (migration 0012), which self-service mints also call inside their reservation batch. The account's plan is
+    /// Identity's last event, else the token's claim, else BASIC; a plan the configuration does not name gets BASIC's
+    /// limit, as <see cref="QuotaOptions.LimitFor"/> gives it.
+    /// </summary>
     public async Task<QuotaReservation?> TryReserveAsync(Guid userId, string? claimedPlan, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await TryReserveAsync(connection, null, userId, claimedPlan, ct);
+        var limits = LimitsFor(claimedPlan);
+        await using var reserve = dataSource.CreateCommand("select take_quota_unit($1, $2, $3, $4, $5, $6)");
+        reserve.Parameters.Add(new NpgsqlParameter { Value = userId });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.Period });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.ClaimedPlan });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.Plans });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.Limits });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.UnknownPlanLimit });
+        return await reserve.ExecuteScalarAsync(ct) is int ? new QuotaReservation(userId, limits.Period) : null;
     }
 
     /// <summary>
-    /// Takes one unit inside the caller's transaction (given back by its rollback), or returns null when the month's
-    /// quota is used up. The plan look-up and the guarded upsert are one statement: each plan's limit goes in as an
-    /// array, and the account's plan (Identity's last event, else the token's claim, else BASIC) picks one; a plan the
-    /// configuration does not name gets BASIC's limit, as <see cref="QuotaOptions.LimitFor"/> gives it.
+    /// What a reservation is checked against, as SQL takes it: each configured plan with its limit, the plan the token
+    /// claims (BASIC if it names none we know), the limit of a plan the configuration does not name, and this month.
     /// </summary>
-    public async Task<QuotaReservation?> TryReserveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, string? claimedPlan, CancellationToken ct)
+    public QuotaLimits LimitsFor(string? claimedPlan)
     {
         var configured = options.CurrentValue;
         var plans = configured.Plans.Keys.ToArray();
-        var limits = plans.Select(configured.LimitFor).ToArray();
-        var period = CurrentPeriod();
-        await using var reserve = new NpgsqlCommand(
-            """
-            with quota as (
-                select coalesce(
-                    (select l.lim from unnest(@plans, @limits) as l(name, lim)
-                     where l.name = coalesce((select plan from accounts where user_id = @user), @claimed)),
-                    @unknownPlanLimit) as lim
-            )
-            insert into quota_usage (user_id, period, used)
-            select @user, @period, 1 from quota where quota.lim > 0
-            on conflict (user_id, period) do update set used = quota_usage.used + 1
-                where quota_usage.used < (select lim from quota)
-            returning used
-            """, connection, transaction);
-        reserve.Parameters.AddWithValue("user", userId);
-        reserve.Parameters.AddWithValue("claimed", TokenizerClaims.Plans.All.Contains(claimedPlan) ? claimedPlan! : TokenizerClaims.Plans.Basic);
-        reserve.Parameters.AddWithValue("plans", plans);
-        reserve.Parameters.AddWithValue("limits", limits);
-        reserve.Parameters.AddWithValue("unknownPlanLimit", configured.LimitFor(string.Empty));
-        reserve.Parameters.AddWithValue("period", period);
-        return await reserve.ExecuteScalarAsync(ct) is int ? new QuotaReservation(userId, period) : null;
+        return new QuotaLimits(plans, plans.Select(configured.LimitFor).ToArray(),
+            TokenizerClaims.Plans.All.Contains(claimedPlan) ? claimedPlan! : TokenizerClaims.Plans.Basic,
+            configured.LimitFor(string.Empty), CurrentPeriod());
     }
 
     /// <summary>Gives a unit back to the month it was taken from.</summary>

@@ -375,44 +375,47 @@ public sealed partial class TokenWriter(
     };
 
     /// <summary>
-    /// Takes the unit of quota and records the mint with its CommandSubmitted message, in one transaction: a refusal
-    /// (quota used up, command id taken) rolls it all back, so nothing is held and no unit is lost.
+    /// Takes the unit of quota and records the mint with its CommandSubmitted message: one batch, one implicit
+    /// transaction, one round trip (<c>reserve_self_service_mint</c>, migration 0012). A refusal (command id taken,
+    /// quota used up) raises inside the batch, so nothing of it is kept and no unit is lost.
     /// </summary>
     private async Task<QuotaReservation> ReserveAndRecordMintAsync(Guid userId, string? plan, TokenRecord token, string commandId, Hash32 commandHash,
         MintRequest request, string amountText, CancellationToken ct)
     {
-        await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
-        await using (var transaction = await connection.BeginTransactionAsync(CancellationToken.None))
+        var limits = quotas.LimitsFor(plan);
+        await using var batch = dataSource.CreateBatch();
+        var reserve = new NpgsqlBatchCommand("select reserve_self_service_mint($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+        reserve.Parameters.Add(new NpgsqlParameter { Value = token.Address });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = commandId });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = commandHash.ToString() });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = request.Owner.ToString() });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = userId });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.Period });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.ClaimedPlan });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.Plans });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.Limits });
+        reserve.Parameters.Add(new NpgsqlParameter { Value = limits.UnknownPlanLimit });
+        batch.BatchCommands.Add(reserve);
+        Outbox.Add(batch, new CommandSubmitted(commandId, commandHash.ToString(), "mint", token.Address,
+            request.Owner.ToString(), amountText, "self-service", time.GetUtcNow()));
+        try
         {
-            if (await quotas.TryReserveAsync(connection, transaction, userId, plan, ct) is { } reservation)
-            {
-                await using var batch = new NpgsqlBatch(connection, transaction);
-                var insert = new NpgsqlBatchCommand(
-                    """
-                    insert into self_service_mints (token, command_id, command_hash, recipient, amount) values ($1, $2, $3, $4, $5)
-                    on conflict (token, command_id) do update set status = 'submitted', recipient = excluded.recipient, amount = excluded.amount
-                        where self_service_mints.status = 'failed'
-                    """);
-                insert.Parameters.Add(new NpgsqlParameter { Value = token.Address });
-                insert.Parameters.Add(new NpgsqlParameter { Value = commandId });
-                insert.Parameters.Add(new NpgsqlParameter { Value = commandHash.ToString() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = request.Owner.ToString() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-                batch.BatchCommands.Add(insert);
-                Outbox.Add(batch, new CommandSubmitted(commandId, commandHash.ToString(), "mint", token.Address,
-                    request.Owner.ToString(), amountText, "self-service", time.GetUtcNow()));
-                await batch.ExecuteNonQueryAsync(CancellationToken.None);
-                if (insert.RecordsAffected == 0)
-                {
-                    await transaction.RollbackAsync(CancellationToken.None);
-                    throw ApiErrorException.Conflict($"Command id '{commandId}' was already used on this token");
-                }
-                await transaction.CommitAsync(CancellationToken.None);
-                return reservation;
-            }
+            await batch.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        throw await QuotaExceededAsync(userId, plan, ct);
+        catch (PostgresException e) when (e.SqlState == CommandIdTaken)
+        {
+            throw ApiErrorException.Conflict($"Command id '{commandId}' was already used on this token");
+        }
+        catch (PostgresException e) when (e.SqlState == QuotaUsedUp)
+        {
+            throw await QuotaExceededAsync(userId, plan, ct);
+        }
+        return new QuotaReservation(userId, limits.Period);
     }
+
+    /// <summary>The SQLSTATEs <c>reserve_self_service_mint</c> raises.</summary>
+    private const string CommandIdTaken = "TZ409", QuotaUsedUp = "TZ403";
 
     /// <summary>The mint's success and its spent nonce, in one implicit transaction (one round trip, one commit).</summary>
     private async Task CompleteMintAsync(PlatformChainContext context, TokenRecord token, string commandId, ContractReceipt receipt)

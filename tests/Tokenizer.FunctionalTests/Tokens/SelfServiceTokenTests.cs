@@ -485,6 +485,52 @@ public sealed class SelfServiceTokenTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_databases_mint_reservation_refuses_a_taken_command_id_and_a_used_up_quota_keeping_nothing()
+    {
+        // reserve_self_service_mint is the one statement that records a mint and takes its unit; a refusal raises, so
+        // the batch around it (the CommandSubmitted outbox row) is rolled back with it. Called as TokenAdmin calls it.
+        await using var db = Npgsql.NpgsqlDataSource.Create(platform.TokenAdminDbConnectionString);
+        var user = Guid.NewGuid();
+        var token = PlatformChainAccess.RandomAddress().ToString();
+        var period = new DateOnly(2031, 1, 1);
+        async Task<string?> ReserveAsync(string commandId, int limit)
+        {
+            await using var batch = db.CreateBatch();
+            var reserve = new Npgsql.NpgsqlBatchCommand("select reserve_self_service_mint($1, $2, 'h', 'r', '1', $3, $4, 'BASIC', $5, $6, 0)");
+            foreach (var value in new object[] { token, commandId, user, period, new[] { "BASIC" }, new[] { limit } })
+            {
+                reserve.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+            }
+            batch.BatchCommands.Add(reserve);
+            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand($"insert into idempotency_keys (user_id, key, request_hash) values ('{user}', '{commandId}', 'x')"));
+            try
+            {
+                await batch.ExecuteNonQueryAsync();
+                return null;
+            }
+            catch (Npgsql.PostgresException e)
+            {
+                return e.SqlState;
+            }
+        }
+        async Task<long> CountAsync(string sql)
+        {
+            await using var command = db.CreateCommand(sql);
+            command.Parameters.AddWithValue(token);
+            command.Parameters.AddWithValue(user);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        (await ReserveAsync("a", limit: 2)).Should().BeNull();
+        (await ReserveAsync("a", limit: 2)).Should().Be("TZ409");
+        (await ReserveAsync("b", limit: 2)).Should().BeNull();
+        (await ReserveAsync("c", limit: 2)).Should().Be("TZ403");
+        (await CountAsync("select count(*) from self_service_mints where token = $1 and $2::uuid is not null")).Should().Be(2);
+        (await CountAsync("select coalesce(sum(used), 0) from quota_usage where $1::text is not null and user_id = $2")).Should().Be(2);
+        (await CountAsync("select count(*) from idempotency_keys where $1::text is not null and user_id = $2")).Should().Be(2, "the refused calls' batches kept nothing");
+    }
+
+    [Fact]
     public async Task A_mint_the_chain_reverts_is_a_chain_error_and_gives_the_quota_back()
     {
         var user = await _api.ProPlusUserAsync();
