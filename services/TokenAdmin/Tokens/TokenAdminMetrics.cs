@@ -15,6 +15,7 @@ public sealed class TokenAdminMetrics
     private readonly Counter<long> _quotaRefusals;
     private readonly Counter<long> _chainErrors;
     private readonly Histogram<double> _sendLatency;
+    private readonly Histogram<double> _writeStages;
 
     public TokenAdminMetrics(IMeterFactory meterFactory)
     {
@@ -26,6 +27,9 @@ public sealed class TokenAdminMetrics
         _chainErrors = meter.CreateCounter<long>("tokenizer.tokenadmin.chain_errors", description: "Requests answered CHAIN_ERROR");
         _sendLatency = meter.CreateHistogram<double>("tokenizer.tokenadmin.send_latency", unit: "ms",
             description: "From signing a transaction to its successful receipt");
+        _writeStages = meter.CreateHistogram<double>("tokenizer.tokenadmin.write_stage_duration", unit: "ms",
+            description: "Where a chain write's time goes, by operation and stage: preflight (eth_estimateGas), reserve (quota unit, record and "
+                         + "outbox row: one commit), send (nonce queue, signed bytes stored, broadcast), receipt (until mined), complete (outcome recorded)");
     }
 
     public void Deployed(string kind) => _deploys.Add(1, new KeyValuePair<string, object?>("kind", kind));
@@ -33,6 +37,15 @@ public sealed class TokenAdminMetrics
     public void ControlChanged(string control) => _controls.Add(1, new KeyValuePair<string, object?>("control", control));
     public void QuotaRefused() => _quotaRefusals.Add(1);
     public void ChainError() => _chainErrors.Add(1);
+    /// <summary>Records the stage that began at <paramref name="startTimestamp"/> and returns now, where the next stage begins.</summary>
+    public long WriteStage(string operation, string stage, long startTimestamp)
+    {
+        var now = Stopwatch.GetTimestamp();
+        _writeStages.Record(Stopwatch.GetElapsedTime(startTimestamp, now).TotalMilliseconds,
+            new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("stage", stage));
+        return now;
+    }
+
     public void SendCompleted(string operation, long startTimestamp) =>
         _sendLatency.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation));
 }

@@ -116,6 +116,7 @@ public sealed partial class TokenWriter(
     public async Task<WriteResult> MintAsync(Guid userId, string? plan, TokenRecord token, MintRequest request, string? idempotencyKey, CancellationToken ct)
     {
         var context = await ChainAsync(ct);
+        var stage = Stopwatch.GetTimestamp();
         var contract = Contract(context, token);
         var commandId = idempotencyKey ?? "ss-" + Guid.NewGuid().ToString("N");
         var commandHash = CommandIds.ForMintOrBurn(commandId);
@@ -127,9 +128,11 @@ public sealed partial class TokenWriter(
         // permissioned token) unapproved receiver with named errors, which become a 409 before any quota is taken.
         // Reading paused/frozen/approved first would ask the node the same thing three more times per mint.
         var gas = await MintPreflightAsync(context, call, request.Owner);
+        stage = metrics.WriteStage("mint", "preflight", stage);
 
         var amountText = token.IsErc721 ? request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture) : Units.Format(request.Amount, token.Decimals);
         var reservation = await ReserveAndRecordMintAsync(userId, plan, token, commandId, commandHash, request, amountText, ct);
+        metrics.WriteStage("mint", "reserve", stage);
 
         ContractReceipt receipt;
         try
@@ -143,7 +146,9 @@ public sealed partial class TokenWriter(
             throw;
         }
 
+        stage = Stopwatch.GetTimestamp();
         await CompleteMintAsync(context, token, commandId, receipt);
+        metrics.WriteStage("mint", "complete", stage);
         metrics.Minted(token.Kind);
         var tokenId = token.IsErc721 ? receipt.Single<Erc721MintedEvent>().FirstTokenId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new WriteResult(receipt.Hash.ToString(), (long)receipt.Receipt.BlockNumber, tokenId);
@@ -312,9 +317,11 @@ public sealed partial class TokenWriter(
         try
         {
             var sent = await context.Sender.SendAsync(call, gas, CancellationToken.None);
+            var broadcast = metrics.WriteStage(operation, "send", started);
             try
             {
                 var receipt = await context.Sender.WaitForReceiptAsync(sent, CancellationToken.None);
+                metrics.WriteStage(operation, "receipt", broadcast);
                 mined = sent;
                 succeeded = true;
                 metrics.SendCompleted(operation, started);

@@ -52,7 +52,7 @@ public sealed class QuotaPlanTests(PlatformFixture platform)
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var metrics = body.RootElement.GetProperty("metrics");
-        foreach (var name in new[] { "tokenizer.tokenadmin.deploys", "tokenizer.tokenadmin.mints", "tokenizer.tokenadmin.send_latency" })
+        foreach (var name in new[] { "tokenizer.tokenadmin.deploys", "tokenizer.tokenadmin.mints", "tokenizer.tokenadmin.send_latency", "tokenizer.tokenadmin.write_stage_duration" })
         {
             metrics.TryGetProperty(name, out _).Should().BeTrue($"{name} is one of TokenAdmin's instruments: {metrics}");
         }
