@@ -16,6 +16,7 @@ const gateway = args.gateway ?? 'http://127.0.0.1:8080';
 const chainUrl = args.chain ?? 'http://127.0.0.1:8545';
 const mints = Number(args.mints ?? 200);
 const rounds = Number(args.rounds ?? 4);
+const concurrency = Number(args.concurrency ?? 16);
 const out = args.out ?? new URL('./RESULTS-selfservice.md', import.meta.url);
 const devKey3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 
@@ -95,7 +96,7 @@ const dRuns = [];
 for (let r = 0; r < rounds; r++) {
   const order = r % 2 === 0 ? [['gw', mint], ['d', directMint]] : [['d', directMint], ['gw', mint]];
   const got = {};
-  for (const [name, fn] of order) got[name] = await runAt(mints, 16, fn);
+  for (const [name, fn] of order) got[name] = await runAt(mints, concurrency, fn);
   gwRuns.push(got.gw);
   dRuns.push(got.d);
   perRound.push({ round: r + 1, first: order[0][0] === 'gw' ? 'gateway' : 'direct', gw: mints / got.gw.seconds, d: mints / got.d.seconds });
@@ -103,7 +104,7 @@ for (let r = 0; r < rounds; r++) {
 const merge = (runs) => {
   const sorted = runs.flatMap((x) => x.latencies).sort((a, b) => a - b);
   const seconds = runs.reduce((t, x) => t + x.seconds, 0);
-  return { count: sorted.length, concurrency: 16, seconds, perSecond: sorted.length / seconds, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99) };
+  return { count: sorted.length, concurrency, seconds, perSecond: sorted.length / seconds, p50: pct(sorted, 0.5), p99: pct(sorted, 0.99) };
 };
 const gwMint16 = merge(gwRuns);
 const dMint16 = merge(dRuns);
@@ -112,7 +113,7 @@ const ms = (x) => x.toFixed(1);
 const row = (what, r) => `| ${what} | ${r.count} | ${r.concurrency} | ${r.perSecond.toFixed(1)} | ${ms(r.p50)} | ${ms(r.p99)} |`;
 const report = `# Self-service load run (same run, same machine, same anvil)
 
-Produced by \`node bench/selfservice-load.mjs --gateway ${gateway} --chain ${chainUrl} --mints ${mints} --rounds ${rounds}\` on ${new Date().toISOString()}.
+Produced by \`node bench/selfservice-load.mjs --gateway ${gateway} --chain ${chainUrl} --mints ${mints} --rounds ${rounds} --concurrency ${concurrency}\` on ${new Date().toISOString()}.
 anvil runs with \`--block-time 1 --mixed-mining\`. "Direct" is this process signing with ethers v6 and sending raw
 transactions itself (pipelined nonces, receipts polled every 100 ms like the platform), minting on a clone of the same
 implementation through a factory of its own.
@@ -126,7 +127,7 @@ ${row('Deploy through the gateway', gwDeploy16)}
 ${row('Direct mint: eth_sendRawTransaction + receipt', dMint1)}
 ${row('Direct mint: eth_sendRawTransaction + receipt', dMint16)}
 
-Concurrency 16: ${rounds} alternating rounds of ${mints} mints per path (rows above: all rounds together).
+Concurrency ${concurrency}: ${rounds} alternating rounds of ${mints} mints per path (rows above: all rounds together).
 
 | Round | First | Gateway mints/s | Direct mints/s | Ratio |
 |---|---|---|---|---|
@@ -134,9 +135,9 @@ ${perRound.map((r) => `| ${r.round} | ${r.first} | ${r.gw.toFixed(1)} | ${r.d.to
 
 ## Ratios
 
-- Sustained mints per second, gateway ÷ direct, concurrency 16: **${(gwMint16.perSecond / dMint16.perSecond).toFixed(2)}** (goal ≥ 0.7)
-- Mint p50 through the gateway ÷ bare round trip: concurrency 1 **${(gwMint1.p50 / dMint1.p50).toFixed(2)}×**, concurrency 16 **${(gwMint16.p50 / dMint16.p50).toFixed(2)}×**
-- Mint p99 through the gateway ÷ bare round trip: concurrency 1 **${(gwMint1.p99 / dMint1.p99).toFixed(2)}×**, concurrency 16 **${(gwMint16.p99 / dMint16.p99).toFixed(2)}×**
+- Sustained mints per second, gateway ÷ direct, concurrency ${concurrency}: **${(gwMint16.perSecond / dMint16.perSecond).toFixed(2)}** (goal ≥ 0.7)
+- Mint p50 through the gateway ÷ bare round trip: concurrency 1 **${(gwMint1.p50 / dMint1.p50).toFixed(2)}×**, concurrency ${concurrency} **${(gwMint16.p50 / dMint16.p50).toFixed(2)}×**
+- Mint p99 through the gateway ÷ bare round trip: concurrency 1 **${(gwMint1.p99 / dMint1.p99).toFixed(2)}×**, concurrency ${concurrency} **${(gwMint16.p99 / dMint16.p99).toFixed(2)}×**
 - Deploy p50 ÷ bare mint round trip: concurrency 1 **${(gwDeploy1.p50 / dMint1.p50).toFixed(2)}×**, concurrency 16 **${(gwDeploy16.p50 / dMint16.p50).toFixed(2)}×**
 `;
 writeFileSync(out, report);

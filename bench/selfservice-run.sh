@@ -7,12 +7,13 @@
 # The first run of a platform is its cold one (JIT, first deploys); later runs are warm.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=2 mints=200 rounds=4 ratio="" out_dir=""
+runs=2 mints=200 rounds=4 concurrency=16 ratio="" out_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --mints) mints=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
     --trace-sample-ratio) ratio=$2; shift 2 ;;
     --out-dir) out_dir=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -49,7 +50,7 @@ for run in $(seq 1 "$runs"); do
   python3 "$root/bench/cpu-by-process.py" snapshot 1 >"$work/before.json"
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   node "$root/bench/selfservice-load.mjs" --gateway "http://127.0.0.1:$port" --chain "$chain" \
-    --mints "$mints" --rounds "$rounds" --out "$out_dir/run-$run.md" >"$out_dir/run-$run.log" 2>&1
+    --mints "$mints" --rounds "$rounds" --concurrency "$concurrency" --out "$out_dir/run-$run.md" >"$out_dir/run-$run.log" 2>&1
   python3 "$root/bench/cpu-by-process.py" snapshot 1 >"$work/after.json"
   {
     echo
