@@ -5,6 +5,8 @@
 # resource service on free ports (other platforms on this machine may hold the launch profile's 18888-18890), waits
 # until it is up, and stops it when the script exits (SIGTERM, then its data folder is removed unless KEEP_BENCH_DATA
 # is set; the AppHost's log stays). Sets PLATFORM_WORK, PLATFORM_PORT, PLATFORM_PID and PLATFORM_LOG.
+#   platform_chain_url            this platform's anvil (the one whose state file is in its data folder)
+#   platform_service_url <name>   a service's own address (its ASPNETCORE_URLS), e.g. TokenAdmin, to bypass the gateway
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -43,4 +45,27 @@ start_platform() {
   done
   echo "the platform did not come up in 15 minutes" >&2
   exit 1
+}
+
+platform_chain_url() {
+  local candidate args
+  for candidate in $(pgrep -x anvil || true); do
+    args=$(tr '\0' ' ' <"/proc/$candidate/cmdline" 2>/dev/null || true)
+    case "$args" in
+      *"$PLATFORM_WORK/platform"*) echo "http://127.0.0.1:$(sed -n 's/.*--port \([0-9]*\).*/\1/p' <<<"$args")"; return 0 ;;
+    esac
+  done
+  echo "this platform's anvil was not found" >&2
+  return 1
+}
+
+platform_service_url() {
+  local binary="$bench_root/services/$1/bin/Release/net10.0/Tokenizer.$1" candidate url
+  for candidate in $(pgrep -f "^$binary" || true); do
+    # This platform's process: its ASPNETCORE_URLS, read from its environment (nothing secret is printed).
+    url=$(tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | sed -n 's/^ASPNETCORE_URLS=\([^;]*\).*/\1/p')
+    [ -n "$url" ] && { echo "$url"; return 0; }
+  done
+  echo "$1's process was not found" >&2
+  return 1
 }

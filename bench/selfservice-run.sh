@@ -2,12 +2,12 @@
 # Starts a platform of its own (the built AppHost, its own data folder, free ports), runs the self-service load run
 # (bench/selfservice-load.mjs) against it --runs times, prints each run's report with the CPU every process under the
 # AppHost spent per gateway write, and stops the platform again.
-#   dotnet build Tokenizer.sln -c Release && bench/selfservice-run.sh [--runs 2] [--mints 200] [--rounds 4]
+#   dotnet build Tokenizer.sln -c Release && bench/selfservice-run.sh [--runs 2] [--mints 200] [--rounds 4] [--concurrency 16,48]
 #       [--trace-sample-ratio 0.1] [--out-dir /tmp/ss]
 # The first run of a platform is its cold one (JIT, first deploys); later runs are warm.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=2 mints=200 rounds=4 concurrency=16 ratio="" out_dir=""
+runs=2 mints=200 rounds=4 concurrency=16,48 ratio="" out_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -29,19 +29,12 @@ work=$PLATFORM_WORK port=$PLATFORM_PORT
 out_dir=${out_dir:-$work/out}
 mkdir -p "$out_dir"
 
-# This AppHost's anvil: the one whose state file is in this platform's data folder.
-chain=""
-for candidate in $(pgrep -x anvil || true); do
-  args=$(tr '\0' ' ' <"/proc/$candidate/cmdline" 2>/dev/null || true)
-  case "$args" in
-    *"$work/platform"*) chain="http://127.0.0.1:$(sed -n 's/.*--port \([0-9]*\).*/\1/p' <<<"$args")" ;;
-  esac
-done
-[ -n "$chain" ] || { echo "this platform's anvil was not found" >&2; exit 1; }
+chain=$(platform_chain_url)
 echo "platform: up; chain $chain" >&2
 
-# Gateway writes per run: warm-up 5 + 20 mints and 10 + 32 deploys, then the concurrency-16 rounds.
-writes=$((5 + 20 + 10 + 32 + mints * rounds))
+# Gateway writes per run: a deploy, warm-up 5 + 20 mints and 10 + 32 deploys, then per concurrency level a deploy and its rounds.
+levels=$(tr ',' '\n' <<<"$concurrency" | wc -l)
+writes=$((1 + 5 + 20 + 10 + 32 + levels * (1 + mints * rounds)))
 for run in $(seq 1 "$runs"); do
   sleep 10   # let the start (or the last run's tail work) settle
   # 20 s of the platform idle (empty blocks, pollers, telemetry export): its background cost, as CPU ms per second.
@@ -63,6 +56,6 @@ for run in $(seq 1 "$runs"); do
     echo
     python3 "$root/bench/cpu-by-process.py" diff "$work/idle.json" "$work/before.json" 20 "ms per second"
   } >>"$out_dir/run-$run.md"
-  grep -E "Sustained|^\| [0-9] \|" "$out_dir/run-$run.md" >&2 || true
+  grep -E "Mints per second|^\| [0-9]+ \| [0-9] \|" "$out_dir/run-$run.md" >&2 || true
 done
 cat "$out_dir"/run-*.md
