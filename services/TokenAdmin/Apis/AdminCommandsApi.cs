@@ -117,31 +117,37 @@ public static class AdminCommandsApi
             }
 
             var bodyHash = BodyHash(kind, instrumentId!.Value, partyId!.Value, amount!);
-            if (await store.FindAsync(commandId!, ct) is { } existing)
-            {
-                return Repeat(existing, bodyHash);
-            }
-
-            Instrument? instrument;
-            try
-            {
-                instrument = await instruments.FindAsync(instrumentId.Value, ct);
-            }
-            catch (Exception e) when (e is RpcException or RpcTransportException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                return AdminCommandErrors.ChainUnavailable("The chain cannot be read to check the instrument right now; nothing was stored, repeat the request");
-            }
+            // A repeat answers from the stored row. With the instrument known already (kind and decimals never change) the
+            // accept's own insert tells a repeat (one round trip in all); otherwise the row is looked up first, so a repeat
+            // still gets its answer while the chain cannot be read.
+            var instrument = instruments.Known(instrumentId.Value);
             if (instrument is null)
             {
-                return AdminCommandErrors.NotFound($"Unknown instrument {instrumentId.Value}: no platform token at that address");
+                if (await store.FindAsync(commandId!, ct) is { } existing)
+                {
+                    return Repeat(existing, bodyHash);
+                }
+                try
+                {
+                    instrument = await instruments.FindAsync(instrumentId.Value, ct);
+                }
+                catch (Exception e) when (e is RpcException or RpcTransportException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    return AdminCommandErrors.ChainUnavailable("The chain cannot be read to check the instrument right now; nothing was stored, repeat the request");
+                }
+                if (instrument is null)
+                {
+                    return AdminCommandErrors.NotFound($"Unknown instrument {instrumentId.Value}: no platform token at that address");
+                }
             }
             if (!amount!.TryToBaseUnits(instrument.Decimals, out var units, out var amountError, out var amountType))
             {
-                return AdminCommandErrors.Validation("body", "amount", amountError!, amountType!);
+                return await RepeatOrAsync(store, commandId!, bodyHash, AdminCommandErrors.Validation("body", "amount", amountError!, amountType!), ct);
             }
             if (instrument.Kind == InstrumentKind.Erc721 && kind == "mint" && units > TokenizerErc721Contract.MaxMintBatch)
             {
-                return AdminCommandErrors.Validation("body", "amount", $"an ERC721 mint creates at most {TokenizerErc721Contract.MaxMintBatch} token ids", "value_error.number.not_le");
+                return await RepeatOrAsync(store, commandId!, bodyHash,
+                    AdminCommandErrors.Validation("body", "amount", $"an ERC721 mint creates at most {TokenizerErc721Contract.MaxMintBatch} token ids", "value_error.number.not_le"), ct);
             }
 
             var factory = Address.Parse(chain.Value.FactoryAddress!).ToLowerHex();
@@ -157,6 +163,12 @@ public static class AdminCommandsApi
             return TypedResults.Ok(new AdminCommandAccepted(commandId!, CommandStatus.Submitted));
         }
     }
+
+    /// <summary>A body the instrument refuses: still the stored answer (or 409) when its command id was used before.</summary>
+    private static async Task<Results<Ok<AdminCommandAccepted>, JsonHttpResult<AdminValidationError>, JsonHttpResult<AdminError>>> RepeatOrAsync(
+        OperatorCommandStore store, string commandId, string bodyHash, Results<Ok<AdminCommandAccepted>, JsonHttpResult<AdminValidationError>, JsonHttpResult<AdminError>> refusal,
+        CancellationToken ct) =>
+        await store.FindAsync(commandId, ct) is { } existing ? Repeat(existing, bodyHash) : refusal;
 
     private static Results<Ok<AdminCommandAccepted>, JsonHttpResult<AdminValidationError>, JsonHttpResult<AdminError>> Repeat(OperatorCommand existing, string bodyHash) =>
         existing.BodyHash == bodyHash

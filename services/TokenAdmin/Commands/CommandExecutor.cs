@@ -12,9 +12,9 @@ namespace Tokenizer.TokenAdmin.Commands;
 
 /// <summary>
 /// Signs and sends one stored command, exactly once. The command's row is locked while it runs (a redelivery or the
-/// sweeper waits its turn elsewhere), and before anything is signed the chain and the nonce store are asked whether a
-/// transaction for it exists already: a crash after the broadcast resumes tracking that transaction instead of
-/// signing a second one. Node failures throw, so the caller retries; only the contract's own answer fails a command.
+/// sweeper waits its turn elsewhere), and before anything is signed the nonce store and the contract (its pre-flight
+/// refuses an executed command id) tell whether a transaction for it exists already: a crash after the broadcast
+/// resumes tracking that transaction instead of signing a second one. Node failures throw, so the caller retries; only the contract's own answer fails a command.
 /// </summary>
 public sealed partial class CommandExecutor(
     NpgsqlDataSource dataSource, EthRpcClient rpc, PlatformChain chain, CommandChainReader reader, CommandMetrics metrics, ILogger<CommandExecutor> logger)
@@ -53,12 +53,11 @@ public sealed partial class CommandExecutor(
         var commandHash = Hash32.Parse(command.CommandHash);
         var signer = chain.Signer;
 
-        if (await reader.FindExecutionAsync(token, commandHash, ct) is { TransactionHash: { } landed })
-        {
-            await MarkSentAsync(connection, transaction, command, landed, null, ct);
-            await transaction.CommitAsync(ct);
-            return true;
-        }
+        // A transaction signed for this command by an earlier attempt is in the nonce store (bytes stored before any
+        // broadcast) until its receipt is in: found, it is tracked, never signed again. One that landed already makes the
+        // pre-flight estimate revert (CommandAlreadyExecuted, or a rule the contract checks first), and every refusal
+        // looks for the command's event before it fails the command; asking the chain first would cost every command an
+        // eth_call for what is nearly always "not executed".
         if (await reader.FindStoredTransactionAsync(signer, token, commandHash, ct) is { } stored)
         {
             await MarkSentAsync(connection, transaction, command, stored.Hash, stored.Nonce, ct);
@@ -69,6 +68,13 @@ public sealed partial class CommandExecutor(
         var call = await BuildCallAsync(command, token, commandHash, ct);
         if (call.Error is { } refused)
         {
+            // An ERC721 burn that ran already leaves fewer ids than it asks: it is looked for before it fails.
+            if (await reader.FindExecutionAsync(token, commandHash, ct) is { TransactionHash: { } burned })
+            {
+                await MarkSentAsync(connection, transaction, command, burned, null, ct);
+                await transaction.CommitAsync(ct);
+                return true;
+            }
             await MarkFailedAsync(connection, transaction, command, refused, ct);
             await transaction.CommitAsync(ct);
             return true;
@@ -86,13 +92,26 @@ public sealed partial class CommandExecutor(
         }
         catch (ContractRevertException revert) when (revert.Is(ContractErrors.CommandAlreadyExecuted))
         {
-            // Executed between our check and the estimate: the next attempt finds the transaction by its event.
-            throw new InvalidOperationException($"Command {commandId} was executed concurrently; reconciling on retry.", revert);
+            // Executed already (an earlier attempt's transaction landed and this row never learned its hash): track it.
+            if (await reader.FindExecutionAsync(token, commandHash, ct) is not { TransactionHash: { } landed })
+            {
+                // Its event is not readable yet (a node behind the one that estimated): the next attempt looks again.
+                throw new InvalidOperationException($"Command {commandId} was executed, its transaction not found yet; reconciling on retry.", revert);
+            }
+            await MarkSentAsync(connection, transaction, command, landed, null, ct);
         }
         catch (ContractRevertException revert)
         {
-            // The pre-flight is the contract's own answer, and nothing was signed.
-            await MarkFailedAsync(connection, transaction, command, FailureReasons.Describe(revert), ct);
+            // The pre-flight is the contract's own answer, and nothing was signed. The contract may check another rule
+            // (paused, frozen, …) before the command id, so a command that ran already is looked for before it fails.
+            if (await reader.FindExecutionAsync(token, commandHash, ct) is { TransactionHash: { } landed })
+            {
+                await MarkSentAsync(connection, transaction, command, landed, null, ct);
+            }
+            else
+            {
+                await MarkFailedAsync(connection, transaction, command, FailureReasons.Describe(revert), ct);
+            }
         }
         await transaction.CommitAsync(ct);
         return true;

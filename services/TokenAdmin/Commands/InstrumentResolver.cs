@@ -16,6 +16,9 @@ public sealed class InstrumentResolver(EthRpcClient rpc, PlatformChain chain)
     private static readonly byte[] Erc721InterfaceId = [0x80, 0xac, 0x58, 0xcd];
     private readonly ConcurrentDictionary<Address, Instrument> _known = new();
 
+    /// <summary>The instrument if it was found before (no chain read), else null.</summary>
+    public Instrument? Known(Address address) => _known.GetValueOrDefault(address);
+
     /// <summary>The instrument, or null when no platform token is at <paramref name="address"/>. Node failures throw.</summary>
     public async Task<Instrument?> FindAsync(Address address, CancellationToken ct)
     {

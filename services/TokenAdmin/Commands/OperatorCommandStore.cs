@@ -36,39 +36,39 @@ public sealed class OperatorCommandStore(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
+    /// <summary>
+    /// Stores the command with both messages: one batch, one implicit transaction, one round trip
+    /// (<c>accept_operator_command</c>, migration 0013). When the id is taken the batch keeps nothing and the stored
+    /// command is read, to tell a repeat from a conflict.
+    /// </summary>
     public async Task<(AcceptOutcome Outcome, OperatorCommand Command)> AcceptAsync(OperatorCommand command, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        // The row and both messages in one round trip; when the row was there already, the messages roll back with it.
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var insert = new NpgsqlBatchCommand(
-            """
-            insert into operator_commands (command_id, command_hash, kind, factory, instrument_id, token_kind, party_id, amount, base_units, body_hash)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            on conflict (command_id) do nothing
-            """);
+        await using var batch = dataSource.CreateBatch();
+        var accept = new NpgsqlBatchCommand("select accept_operator_command($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         foreach (var value in new object[] { command.CommandId, command.CommandHash, command.Kind, command.Factory, command.InstrumentId, command.TokenKind,
                      command.PartyId, command.Amount, command.BaseUnits, command.BodyHash })
         {
-            insert.Parameters.Add(new NpgsqlParameter { Value = value });
+            accept.Parameters.Add(new NpgsqlParameter { Value = value });
         }
-        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(accept);
         Outbox.Add(batch, new ExecuteCommand(command.CommandId));
         Outbox.Add(batch, new CommandSubmitted(command.CommandId, command.CommandHash, command.Kind,
             command.InstrumentId, command.PartyId, command.Amount, "operator", DateTimeOffset.UtcNow));
-        await batch.ExecuteNonQueryAsync(ct);
-        if (insert.RecordsAffected == 0)
+        try
         {
-            // Another request with this id committed first (or is committing: the insert waited for it).
-            await transaction.RollbackAsync(ct);
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == CommandIdTaken)
+        {
+            // Another request with this id committed first (the insert waited for it if it was still committing).
             var existing = await FindAsync(command.CommandId, ct) ?? throw new InvalidOperationException($"Command {command.CommandId} vanished.");
             return (existing.BodyHash == command.BodyHash ? AcceptOutcome.Repeated : AcceptOutcome.Conflict, existing);
         }
-
-        await transaction.CommitAsync(ct);
         return (AcceptOutcome.Accepted, command);
     }
+
+    /// <summary>The SQLSTATE <c>accept_operator_command</c> raises when the command id is taken.</summary>
+    private const string CommandIdTaken = "TZ409";
 
     public async Task<(IReadOnlyList<OperatorCommand> Items, long Total)> ListAsync(string factory, string? status, int limit, int offset, CancellationToken ct)
     {
