@@ -23,7 +23,11 @@ public sealed class BackpressureTests(ITestOutputHelper output)
     [Fact]
     public async Task With_the_broker_away_the_history_feed_stops_at_its_queue_maximum_drops_nothing_and_every_batch_arrives_in_order_when_it_returns()
     {
+        // Each stage with its time since the start: a failure's output then shows which wait ran out, and after how long.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Stage(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:F1} s  {what}");
         await using var own = await OwnMonitorPlatform.StartAsync("monitor-backpressure");
+        Stage("platform up");
         using var gateway = new HttpClient { BaseAddress = own.Platform.App.GetEndpoint(ResourceNames.Gateway, "http") };
         var operatorToken = await OperatorTokenAsync(gateway);
 
@@ -38,11 +42,13 @@ public sealed class BackpressureTests(ITestOutputHelper output)
         try
         {
             await WaitForBusAsync(probe.Services.GetRequiredService<IBusControl>());
+            Stage("probe consumer bound");
 
             // The AppHost's monitor gives way to one whose history queue holds QueueMax batches.
             await own.KillAppHostMonitorAsync();
             var (_, url) = await own.StartExtraMonitorAsync(new Dictionary<string, string> { ["Monitor__HistoryQueueMax"] = $"{QueueMax}" });
             using var direct = new HttpClient { BaseAddress = url };
+            Stage("extra monitor up");
             var status = new StatusApiClient(direct, operatorToken);
 
             var token = await own.Chain.DeployErc20Async();
@@ -59,8 +65,10 @@ public sealed class BackpressureTests(ITestOutputHelper output)
             await WaitForFeedAsync(own, f => Carries(f, live), TimeSpan.FromSeconds(60), "the first mint");
             var arrived = new List<long>();
             await ReceiveSequencesAsync(received, own.Factory.ToString(), arrived, 1, TimeSpan.FromSeconds(60));
+            Stage("first batch received");
 
             await own.StopResourceAsync(ResourceNames.RabbitMq);
+            Stage("broker stopped");
             for (var i = 0; i < QueueMax; i++)
             {
                 // The queue takes QueueMax batches while nothing can leave it…
@@ -71,6 +79,7 @@ public sealed class BackpressureTests(ITestOutputHelper output)
             {
                 await MintFinalAsync(i + 100); // …and these find it full
             }
+            Stage("queue filled");
             var full = await status.WaitForAsync(s => History(s)["backpressured"]?.GetValue<bool>() == true, TimeSpan.FromSeconds(30), "the history feed back-pressured");
 
             // Several poll intervals later the queue is still at its maximum, nothing was dropped and nothing more went out.
@@ -90,17 +99,43 @@ public sealed class BackpressureTests(ITestOutputHelper output)
             stillHeld.Should().HaveCount(heldFeed.Count, "a full queue pauses publication");
             hashes.TakeLast(HeldMints).Should().OnlyContain(h => !Carries(stillHeld, h));
 
+            Stage("held while full");
             await own.StartResourceAsync(ResourceNames.RabbitMq);
+            Stage("broker healthy again");
             var feed = await WaitForFeedAsync(own, f => hashes.All(h => Carries(f, h)), TimeSpan.FromSeconds(120), "every mint after the broker came back");
+            Stage("every mint in the feed");
             ShouldBeNumberedWithoutGaps(feed);
             Added(feed).Select(a => a["transactionHash"]!.GetValue<string>()).Should().BeEquivalentTo(hashes, "each mint once, none dropped");
 
             await ReceiveSequencesAsync(received, own.Factory.ToString(), arrived, feed.Count, TimeSpan.FromSeconds(120));
+            Stage("every batch received");
             arrived.Should().Equal(Enumerable.Range(1, feed.Count).Select(i => (long)i), "the consumer gets every batch, in feed order");
             var drained = await status.WaitForAsync(s => History(s)["queue_depth"]!.GetValue<long>() == 0, TimeSpan.FromSeconds(60), "the queue drained");
             History(drained)["backpressured"]!.GetValue<bool>().Should().BeFalse();
             History(drained)["dropped_batches_total"]!.GetValue<long>().Should().Be(0);
             output.WriteLine($"{feed.Count} batches, {heldFeed.Count} written while the broker was away, queue maximum {QueueMax}");
+        }
+        catch (Exception)
+        {
+            // What the Monitor and its outbox were doing when a wait ran out.
+            Stage("failed; the monitor's outbox, newest first:");
+            try
+            {
+                foreach (var row in await own.RecentOutboxAsync())
+                {
+                    output.WriteLine($"    {row}");
+                }
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                output.WriteLine($"    (not readable: {e.Message})");
+            }
+            output.WriteLine("  the extra monitor's last log lines:");
+            foreach (var line in own.RecentExtraMonitorLog())
+            {
+                output.WriteLine($"    {line}");
+            }
+            throw;
         }
         finally
         {

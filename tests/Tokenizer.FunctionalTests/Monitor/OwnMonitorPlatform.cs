@@ -21,10 +21,11 @@ namespace Tokenizer.FunctionalTests.Monitor;
 /// reverting the chain, killing monitors, stopping anvil. Extra Monitor processes run with the AppHost monitor's
 /// own environment (read from its resource snapshot), so they compete for the same leader lease.
 /// </summary>
-public sealed class OwnMonitorPlatform : IAsyncDisposable
+public sealed partial class OwnMonitorPlatform : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<Process> _extras = [];
+    private readonly Queue<string> _log = new();
 
     private OwnMonitorPlatform(AspirePlatform platform, string dataDir, string chainUrl, string monitorDb)
     {
@@ -173,8 +174,8 @@ public sealed class OwnMonitorPlatform : IAsyncDisposable
             start.Environment[name] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => KeepLogLine(e.Data);
+        process.ErrorDataReceived += (_, e) => KeepLogLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _extras.Add(process);
@@ -199,6 +200,56 @@ public sealed class OwnMonitorPlatform : IAsyncDisposable
                 throw new TimeoutException($"The extra monitor did not come up (exited: {process.HasExited}).");
             }
             await Task.Delay(250);
+        }
+    }
+
+    /// <summary>
+    /// The last lines the extra monitors wrote (stack-trace frames left out), for a failing test's output: which cycle
+    /// or publish failed, and why.
+    /// </summary>
+    public IReadOnlyList<string> RecentExtraMonitorLog()
+    {
+        lock (_log)
+        {
+            return [.. _log];
+        }
+    }
+
+    /// <summary>The Monitor's latest outbox rows (sequence, type, dispatched, attempts, last error), newest first.</summary>
+    public async Task<List<string>> RecentOutboxAsync(int count = 12)
+    {
+        await using var connection = new NpgsqlConnection(MonitorDb);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            select sequence, split_part(split_part(message_type, ',', 1), '.', -1), dispatched_at is not null, attempts, coalesce(left(last_error, 200), '')
+            from outbox_messages order by sequence desc limit @n
+            """, connection);
+        command.Parameters.AddWithValue("n", count);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add($"#{reader.GetInt64(0)} {reader.GetString(1)} dispatched={reader.GetBoolean(2)} attempts={reader.GetInt32(3)} {reader.GetString(4)}");
+        }
+        return rows;
+    }
+
+    private void KeepLogLine(string? line)
+    {
+        line = line is null ? null : AnsiEscape().Replace(line, "");
+        var trimmed = line?.TrimStart();
+        if (string.IsNullOrWhiteSpace(trimmed) || trimmed.StartsWith("at ", StringComparison.Ordinal) || trimmed.StartsWith("---", StringComparison.Ordinal))
+        {
+            return; // stack frames and inner-exception markers: the messages are what a reader needs
+        }
+        lock (_log)
+        {
+            _log.Enqueue($"{DateTime.UtcNow:HH:mm:ss.f} {line}");
+            while (_log.Count > 60)
+            {
+                _log.Dequeue();
+            }
         }
     }
 
@@ -269,6 +320,9 @@ public sealed class OwnMonitorPlatform : IAsyncDisposable
         var result = await Platform.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);
         result.Success.Should().BeTrue($"{command} {resourceName}: {result.Message}");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex AnsiEscape();
 
     private static int FreePort()
     {
