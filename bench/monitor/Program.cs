@@ -5,9 +5,9 @@ using Tokenizer.Bench.Monitor;
 
 // The Monitor's targets (issue 11) on a platform of the bench's own, every figure a ratio within this run:
 //   dotnet run -c Release --project bench/monitor -- [--events 100000] [--per-tx 1000] [--gap 20] [--clients 200] [--seconds 5]
-//     [--variants MaxBlocksPerBatch=500,DOTNET_gcServer=0] [--baseline <another build's Monitor bin folder>] [--rounds 1] [--skip backfill,status,reorg]
+//     [--variants MaxBlocksPerBatch=500,DOTNET_gcServer=0] [--baseline <another build's Monitor bin folder>] [--rounds 1] [--skip backfill,status,reorg] [--pace-ms 50]
 //   (1) backfill: a Monitor with an empty database indexes the seeded blocks; the raw eth_getLogs + decode of the same
-//       ranges runs before and after it; (2) GET /status under N closed-loop clients, gateway and direct interleaved;
+//       ranges runs before and after it; (2) GET /status under N closed-loop and N paced clients, gateway and direct (and, with --baseline, standbys of both builds) interleaved;
 //   (3) reorgs of depth 1, 3 and 10 under the AppHost's monitor, in poll intervals.
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
     .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
@@ -99,19 +99,45 @@ Line($"AppHost monitor caught up to block {head}");
 if (!skip.Contains("status", StringComparison.Ordinal))
 {
     var token = await platform.OperatorTokenAsync();
-    await StatusLoad.RunAsync("warm-up", platform.Gateway, token, clients, TimeSpan.FromSeconds(2));
-    await StatusLoad.RunAsync("warm-up", platform.MonitorUrl, token, clients, TimeSpan.FromSeconds(2));
+    // Direct targets: the AppHost's monitor (the leader), and with --baseline two standbys on the same database and
+    // Redis, one of the baseline build and one of this tree's, started alike, so that the builds compare in this run.
+    var targets = new List<(string Name, Uri Url)> { ("gateway", platform.Gateway), ("direct", platform.MonitorUrl) };
+    var standbys = new List<System.Diagnostics.Process>();
+    if (baseline is not null)
+    {
+        foreach (var (name, build) in new[] { ("standby, baseline", baseline), ("standby, this build", (string?)null) })
+        {
+            var (process, url) = await platform.StartMonitorAsync(new Dictionary<string, string>(), buildDirectory: build);
+            standbys.Add(process);
+            targets.Add((name, url));
+        }
+    }
+    foreach (var (_, url) in targets)
+    {
+        await StatusLoad.RunAsync("warm-up", url, token, clients, TimeSpan.FromSeconds(2));
+    }
+    var pace = TimeSpan.FromMilliseconds(Option("pace-ms", 50));
     var results = new List<LoadResult>();
-    foreach (var c in new[] { 1, clients })
+    foreach (var (c, paced) in new[] { (1, false), (clients, false), (clients, true) })
     {
         for (var round = 0; round < 3; round++)
         {
-            results.Add(await StatusLoad.RunAsync("gateway", platform.Gateway, token, c, TimeSpan.FromSeconds(seconds)));
-            results.Add(await StatusLoad.RunAsync("direct", platform.MonitorUrl, token, c, TimeSpan.FromSeconds(seconds)));
+            foreach (var (name, url) in targets)
+            {
+                var label = paced ? $"{name}, paced {F(pace.TotalMilliseconds, "0")} ms" : name;
+                results.Add(await StatusLoad.RunAsync(label, url, token, c, TimeSpan.FromSeconds(seconds), paced ? pace : null));
+            }
         }
+    }
+    foreach (var process in standbys)
+    {
+        await BenchPlatform.StopAsync(process);
     }
     Line("");
     Line("## GET /status");
+    Line("");
+    Line($"Closed loop at 1 and {clients} clients; paced: {clients} clients, each one request per {F(pace.TotalMilliseconds, "0")} ms " +
+        $"({F(clients * 1000 / pace.TotalMilliseconds, "N0")} req/s offered).");
     Line("");
     Line("| clients | target | round | requests | failures | req/s | p50 ms | p99 ms | max ms |");
     Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -123,12 +149,23 @@ if (!skip.Contains("status", StringComparison.Ordinal))
             Line($"| {r.Clients} | {r.Target} | {++i} | {r.Requests:N0} | {r.Failures} | {F(r.Throughput, "N0")} | {F(r.P50)} | {F(r.P99)} | {F(r.Max)} |");
         }
     }
+    double Rate(IEnumerable<LoadResult> rs) => rs.Sum(r => r.Requests) / rs.Sum(r => r.Seconds);
+    List<LoadResult> Of(int c, string target) => results.Where(r => r.Clients == c && r.Target == target).ToList();
     foreach (var c in new[] { 1, clients })
     {
-        var g = results.Where(r => r.Clients == c && r.Target == "gateway").ToList();
-        var d = results.Where(r => r.Clients == c && r.Target == "direct").ToList();
-        Line($"\n{c} client(s): gateway/direct throughput **{F(g.Sum(r => r.Requests) / g.Sum(r => r.Seconds) / (d.Sum(r => r.Requests) / d.Sum(r => r.Seconds)))}**, " +
+        var (g, d) = (Of(c, "gateway"), Of(c, "direct"));
+        Line($"\n{c} client(s): gateway/direct throughput **{F(Rate(g) / Rate(d))}**, " +
             $"p99 gateway/direct {F(g.Average(r => r.P99) / d.Average(r => r.P99))} (mean p99: gateway {F(g.Average(r => r.P99))} ms, direct {F(d.Average(r => r.P99))} ms)");
+        if (baseline is not null)
+        {
+            var (b, t) = (Of(c, "standby, baseline"), Of(c, "standby, this build"));
+            Line($"{c} client(s): this build / baseline throughput **{F(Rate(t) / Rate(b))}** (mean p99: this build {F(t.Average(r => r.P99))} ms, baseline {F(b.Average(r => r.P99))} ms)");
+        }
+    }
+    foreach (var (name, _) in targets)
+    {
+        var p = results.Where(r => r.Target == $"{name}, paced {F(pace.TotalMilliseconds, "0")} ms").ToList();
+        Line($"paced, {name}: {F(Rate(p), "N0")} req/s, mean p99 **{F(p.Average(r => r.P99))} ms** (p50 {F(p.Average(r => r.P50))} ms)");
     }
 }
 

@@ -3,10 +3,14 @@ using System.Net.Http.Headers;
 
 namespace Tokenizer.Bench.Monitor;
 
-/// <summary>Closed-loop load on GET /status: each client sends its next request when the last one answered.</summary>
+/// <summary>
+/// Load on GET /status. Closed loop: each client sends its next request when the last one answered, so at saturation
+/// the latency is queueing (clients ÷ throughput). Paced (<c>pace</c> set): each client sends one request per
+/// <c>pace</c> (an operator's dashboard polling), or its next at once when an answer took longer than that.
+/// </summary>
 public static class StatusLoad
 {
-    public static async Task<LoadResult> RunAsync(string target, Uri baseUrl, string token, int clients, TimeSpan duration)
+    public static async Task<LoadResult> RunAsync(string target, Uri baseUrl, string token, int clients, TimeSpan duration, TimeSpan? pace = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
         {
@@ -19,6 +23,10 @@ public static class StatusLoad
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
+            if (pace is { } spread)
+            {
+                await Task.Delay(spread * c / clients); // paced clients start spread over one interval, not all at once
+            }
             var mine = samples[c] = new List<double>(4096);
             while (clock.Elapsed < duration)
             {
@@ -37,7 +45,12 @@ public static class StatusLoad
                     Interlocked.Increment(ref failures);
                     continue;
                 }
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var took = Stopwatch.GetElapsedTime(started);
+                mine.Add(took.TotalMilliseconds);
+                if (pace is { } interval && interval > took)
+                {
+                    await Task.Delay(interval - took);
+                }
             }
         }));
         var seconds = clock.Elapsed.TotalSeconds;

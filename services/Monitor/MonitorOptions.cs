@@ -26,6 +26,13 @@ public sealed class MonitorOptions
     /// <summary>History batches waiting in the outbox before publication pauses (back-pressure: none is dropped).</summary>
     public int HistoryQueueMax { get; set; } = 1_024;
 
+    /// <summary>
+    /// How long GET /status serves the snapshot it last read from Redis before reading it again (this instance's own
+    /// writes replace it at once). A quarter of the default poll interval: a standby's answer trails the leader's
+    /// newest snapshot by no more than that, and a burst of requests costs one Redis read, not one each.
+    /// </summary>
+    public TimeSpan StatusCacheDuration { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Holdings snapshots waiting in the outbox before a scan's snapshot is dropped (the next one supersedes it).</summary>
     public int HoldingsQueueMax { get; set; } = 1_024;
 }

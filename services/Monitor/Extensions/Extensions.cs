@@ -32,6 +32,7 @@ internal static class Extensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Monitor:PollInterval must be positive.")
             .Validate(o => o.ConfirmationDepth >= 0, "Monitor:ConfirmationDepth must not be negative.")
             .Validate(o => o.MaxBlocksPerBatch >= 1, "Monitor:MaxBlocksPerBatch must be at least 1.")
+            .Validate(o => o.StatusCacheDuration >= TimeSpan.Zero, "Monitor:StatusCacheDuration must not be negative.")
             .ValidateOnStart();
         builder.Services.AddOptions<ChainSettings>().BindConfiguration(ChainSettings.SectionName)
             .Validate(o => o.Factory is not null, "Set Chain:FactoryAddress, or Chain:SignerAddress to derive it.")
