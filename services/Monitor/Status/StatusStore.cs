@@ -12,7 +12,7 @@ namespace Tokenizer.Monitor.Status;
 /// </summary>
 /// <remarks>
 /// GET /status serves the snapshot from memory, read again from Redis once it is older than
-/// <see cref="MonitorOptions.StatusCacheDuration"/> (by one request while the others keep the last one), and replaced
+/// <see cref="MonitorOptions.StatusCacheDuration"/> (by one request; requests arriving meanwhile wait for that read), and replaced
 /// at once when this instance writes a new one. Under load that is one Redis read and one serialization per
 /// snapshot instead of per request; a standby's answer is at most that duration behind the leader's latest write.
 /// </remarks>
