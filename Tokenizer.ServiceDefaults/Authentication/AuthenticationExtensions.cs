@@ -28,7 +28,9 @@ public static class AuthenticationExtensions
     /// service discovery), <c>Identity:Issuer</c> (default: the issuer Identity's discovery document names),
     /// <c>Authentication:RequireHttpsMetadata</c> (default: outside Development),
     /// <c>Authentication:MetadataRefreshInterval</c> (default 5 min, 10 s in Development; must stay shorter than
-    /// Identity's signing key activation delay).
+    /// Identity's signing key activation delay), <c>Authentication:ValidatedTokenCache:Capacity</c> (default 10,000
+    /// tokens; 0 validates every request in full) and <c>Authentication:ValidatedTokenCache:MaxAge</c> (default 5 min):
+    /// see <see cref="CachingJsonWebTokenHandler"/>.
     /// </summary>
     /// <param name="builder">The host builder.</param>
     /// <param name="fallbackPolicy">
@@ -44,6 +46,12 @@ public static class AuthenticationExtensions
         var issuer = configuration["Identity:Issuer"];
         var requireHttps = configuration.GetValue("Authentication:RequireHttpsMetadata", !development);
         var refresh = configuration.GetValue("Authentication:MetadataRefreshInterval", development ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(5));
+        var cacheCapacity = configuration.GetValue("Authentication:ValidatedTokenCache:Capacity", 10_000);
+        var cacheMaxAge = configuration.GetValue("Authentication:ValidatedTokenCache:MaxAge", TimeSpan.FromMinutes(5));
+        if (cacheCapacity < 0 || cacheMaxAge <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Authentication:ValidatedTokenCache:Capacity must be 0 or more and MaxAge positive.");
+        }
 
         builder.Services.AddHttpClient(RemoteApiKeyResolver.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.TryAddSingleton<IApiKeyResolver, RemoteApiKeyResolver>();
@@ -68,7 +76,13 @@ public static class AuthenticationExtensions
                 options.RefreshInterval = refresh;
                 options.ConfigurationManager = new JwksConfigurationManager(options.MetadataAddress, options.Backchannel, requireHttps, refresh,
                     loggerFactory.CreateLogger<JwksConfigurationManager>());
-                options.MapInboundClaims = false;
+                if (cacheCapacity > 0)
+                {
+                    // Replaces the default JsonWebTokenHandler: same validation, done once per token (see the class).
+                    options.TokenHandlers.Clear();
+                    options.TokenHandlers.Add(new CachingJsonWebTokenHandler(cacheCapacity, cacheMaxAge));
+                }
+                options.MapInboundClaims = false; // after the handlers are set: it is applied to each of them
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidateIssuer = true,
