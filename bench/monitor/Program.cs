@@ -5,7 +5,7 @@ using Tokenizer.Bench.Monitor;
 
 // The Monitor's targets (issue 11) on a platform of the bench's own, every figure a ratio within this run:
 //   dotnet run -c Release --project bench/monitor -- [--events 100000] [--per-tx 1000] [--gap 20] [--clients 200] [--seconds 5]
-//     [--variants MaxBlocksPerBatch=500,DOTNET_gcServer=0] [--baseline <another build's Monitor bin folder>] [--rounds 1] [--skip backfill,status,reorg] [--pace-ms 50]
+//     [--variants MaxBlocksPerBatch=500,DOTNET_gcServer=0] [--baseline <another build's Monitor bin folder>] [--rounds 1] [--skip backfill,status,reorg] [--pace-ms 1000,250,100,50]
 //   (1) backfill: a Monitor with an empty database indexes the seeded blocks; the raw eth_getLogs + decode of the same
 //       ranges runs before and after it; (2) GET /status under N closed-loop and N paced clients, gateway and direct (and, with --baseline, standbys of both builds) interleaved;
 //   (3) reorgs of depth 1, 3 and 10 under the AppHost's monitor, in poll intervals.
@@ -101,7 +101,7 @@ if (!skip.Contains("status", StringComparison.Ordinal))
     var token = await platform.OperatorTokenAsync();
     // Direct targets: the AppHost's monitor (the leader), and with --baseline two standbys on the same database and
     // Redis, one of the baseline build and one of this tree's, started alike, so that the builds compare in this run.
-    var targets = new List<(string Name, Uri Url)> { ("gateway", platform.Gateway), ("direct", platform.MonitorUrl) };
+    var targets = new List<(string Name, Uri Url, System.Diagnostics.Process? Process)> { ("gateway", platform.Gateway, null), ("direct", platform.MonitorUrl, null) };
     var standbys = new List<System.Diagnostics.Process>();
     if (baseline is not null)
     {
@@ -109,23 +109,35 @@ if (!skip.Contains("status", StringComparison.Ordinal))
         {
             var (process, url) = await platform.StartMonitorAsync(new Dictionary<string, string>(), buildDirectory: build);
             standbys.Add(process);
-            targets.Add((name, url));
+            targets.Add((name, url, process));
         }
     }
-    foreach (var (_, url) in targets)
+    foreach (var (_, url, _) in targets)
     {
         await StatusLoad.RunAsync("warm-up", url, token, clients, TimeSpan.FromSeconds(2));
     }
-    var pace = TimeSpan.FromMilliseconds(Option("pace-ms", 50));
+    // Paced: each of the clients sends one request per interval, as operators' dashboards poll; from a rate the box
+    // serves with room to spare (one a second each, the snapshot's own refresh) up to the closed loop's saturation.
+    var paces = options.GetValueOrDefault("pace-ms", "1000,250,100,50").Split(',', StringSplitOptions.RemoveEmptyEntries)
+        .Select(p => TimeSpan.FromMilliseconds(int.Parse(p, CultureInfo.InvariantCulture))).ToList();
+    string Paced(string name, TimeSpan pace) => $"{name}, paced {F(pace.TotalMilliseconds, "0")} ms";
     var results = new List<LoadResult>();
-    foreach (var (c, paced) in new[] { (1, false), (clients, false), (clients, true) })
+    foreach (var (c, pace) in new[] { (1, (TimeSpan?)null), (clients, null) }.Concat(paces.Select(p => (clients, (TimeSpan?)p))))
     {
         for (var round = 0; round < 3; round++)
         {
-            foreach (var (name, url) in targets)
+            foreach (var (name, url, process) in targets)
             {
-                var label = paced ? $"{name}, paced {F(pace.TotalMilliseconds, "0")} ms" : name;
-                results.Add(await StatusLoad.RunAsync(label, url, token, c, TimeSpan.FromSeconds(seconds), paced ? pace : null));
+                var label = pace is { } p ? Paced(name, p) : name;
+                // A standby is a process of the bench's own: its CPU time over the round, per request, is what the
+                // Monitor itself spends on one /status (the load generator and the other processes excluded).
+                process?.Refresh();
+                var cpuBefore = process?.TotalProcessorTime;
+                var result = await StatusLoad.RunAsync(label, url, token, c, TimeSpan.FromSeconds(seconds), pace);
+                process?.Refresh();
+                results.Add(cpuBefore is { } b && result.Requests > 0
+                    ? result with { CpuMicrosecondsPerRequest = (process!.TotalProcessorTime - b).TotalMicroseconds / result.Requests }
+                    : result);
             }
         }
     }
@@ -136,17 +148,19 @@ if (!skip.Contains("status", StringComparison.Ordinal))
     Line("");
     Line("## GET /status");
     Line("");
-    Line($"Closed loop at 1 and {clients} clients; paced: {clients} clients, each one request per {F(pace.TotalMilliseconds, "0")} ms " +
-        $"({F(clients * 1000 / pace.TotalMilliseconds, "N0")} req/s offered).");
+    Line($"Closed loop at 1 and {clients} clients; paced: {clients} clients, each one request per " +
+        string.Join(" / ", paces.Select(p => $"{F(p.TotalMilliseconds, "0")} ms ({F(clients * 1000 / p.TotalMilliseconds, "N0")} req/s offered)")) + ".");
+    Line("Monitor CPU µs/req: the standby process's CPU time over the round ÷ its requests (standbys only).");
     Line("");
-    Line("| clients | target | round | requests | failures | req/s | p50 ms | p99 ms | max ms |");
-    Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    Line("| clients | target | round | requests | failures | req/s | p50 ms | p99 ms | max ms | Monitor CPU µs/req |");
+    Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     foreach (var group in results.GroupBy(r => (r.Clients, r.Target)))
     {
         var i = 0;
         foreach (var r in group)
         {
-            Line($"| {r.Clients} | {r.Target} | {++i} | {r.Requests:N0} | {r.Failures} | {F(r.Throughput, "N0")} | {F(r.P50)} | {F(r.P99)} | {F(r.Max)} |");
+            var cpu = r.CpuMicrosecondsPerRequest is { } us ? F(us, "0") : "–";
+            Line($"| {r.Clients} | {r.Target} | {++i} | {r.Requests:N0} | {r.Failures} | {F(r.Throughput, "N0")} | {F(r.P50)} | {F(r.P99)} | {F(r.Max)} | {cpu} |");
         }
     }
     double Rate(IEnumerable<LoadResult> rs) => rs.Sum(r => r.Requests) / rs.Sum(r => r.Seconds);
@@ -162,10 +176,14 @@ if (!skip.Contains("status", StringComparison.Ordinal))
             Line($"{c} client(s): this build / baseline throughput **{F(Rate(t) / Rate(b))}** (mean p99: this build {F(t.Average(r => r.P99))} ms, baseline {F(b.Average(r => r.P99))} ms)");
         }
     }
-    foreach (var (name, _) in targets)
+    foreach (var pace in paces)
     {
-        var p = results.Where(r => r.Target == $"{name}, paced {F(pace.TotalMilliseconds, "0")} ms").ToList();
-        Line($"paced, {name}: {F(Rate(p), "N0")} req/s, mean p99 **{F(p.Average(r => r.P99))} ms** (p50 {F(p.Average(r => r.P50))} ms)");
+        foreach (var (name, _, _) in targets)
+        {
+            var p = results.Where(r => r.Target == Paced(name, pace)).ToList();
+            var cpu = p.All(r => r.CpuMicrosecondsPerRequest is not null) ? $", Monitor CPU {F(p.Average(r => r.CpuMicrosecondsPerRequest!.Value), "0")} µs/req" : "";
+            Line($"paced {F(pace.TotalMilliseconds, "0")} ms, {name}: {F(Rate(p), "N0")} req/s, mean p99 **{F(p.Average(r => r.P99))} ms** (p50 {F(p.Average(r => r.P50))} ms){cpu}");
+        }
     }
 }
 

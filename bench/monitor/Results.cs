@@ -13,6 +13,9 @@ public sealed record MonitorRun(RateResult Rate, long StartBlock);
 
 public sealed record LoadResult(string Target, int Clients, long Requests, long Failures, double Seconds, double P50, double P99, double Max)
 {
+    /// <summary>The target process's CPU time over the round per request, where the bench started that process.</summary>
+    public double? CpuMicrosecondsPerRequest { get; init; }
+
     public double Throughput => Requests / Seconds;
 }
 
