@@ -59,14 +59,18 @@ public static class HoldingsQuery
         return rows;
     }
 
-    /// <summary>Each token's controls as of the block: the last value of every (control, account).</summary>
+    /// <summary>
+    /// Each token's controls as of the block: the last value of every (control, account). The <c>kind &lt;&gt; 'transfer'</c>
+    /// lets PostgreSQL read through the partial index of the events that are not transfers (migration 0003), whatever
+    /// kinds are passed.
+    /// </summary>
     public static async Task<Dictionary<string, TokenControlState>> ControlsAsync(NpgsqlConnection connection, string factory, long block, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
             select distinct on (token, kind, coalesce(to_addr, '')) token, kind, to_addr, flag
             from monitor_events
-            where factory = @factory and kind = any(@kinds) and block_number <= @block
+            where factory = @factory and kind = any(@kinds) and kind <> 'transfer' and block_number <= @block
             order by token, kind, coalesce(to_addr, ''), block_number desc, log_index desc
             """, connection);
         command.Parameters.AddWithValue("factory", factory);
