@@ -10,4 +10,11 @@ namespace Tokenizer.Monitor.Indexing;
 /// </summary>
 public sealed record RangeLogs(
     long Indexed, long To, Block Tip, IReadOnlyList<IndexedToken> NewTokens, IReadOnlySet<Address> Addresses, IReadOnlyList<LogEntry> Logs,
-    IReadOnlyDictionary<long, Block?> Headers, long ReadMs);
+    IReadOnlyDictionary<long, Block?> Headers, ReadTimes Read);
+
+/// <summary>How long each read of a range took: the factory's logs, the tokens' logs (fetch and parse), the headers after them.</summary>
+public readonly record struct ReadTimes(long FactoryMs, long LogsMs, long HeadersMs)
+{
+    /// <summary>The whole read, from the first log request to the last header.</summary>
+    public long Total => FactoryMs + LogsMs + HeadersMs;
+}
