@@ -43,7 +43,7 @@ if (Array.IndexOf(args, "--pipeline") is var at and >= 0)
     return;
 }
 
-var summaries = BenchmarkRunner.Run([typeof(SigningBenchmarks), typeof(LogDecodingBenchmarks), typeof(KeccakBenchmarks)], config, args);
+var summaries = BenchmarkRunner.Run([typeof(SigningBenchmarks), typeof(LogDecodingBenchmarks), typeof(KeccakBenchmarks), typeof(LogsAnswerBenchmarks)], config, args);
 foreach (var summary in summaries)
 {
     foreach (var report in summary.Reports)

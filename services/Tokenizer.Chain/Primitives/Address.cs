@@ -99,10 +99,19 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
     /// <summary>Parses an address; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(string? text, out Address address, out string? error)
     {
-        address = default;
         if (text is null)
-        { error = "Address is null."; return false; }
-        var s = text.AsSpan();
+        {
+            address = default;
+            error = "Address is null.";
+            return false;
+        }
+        return TryParse(text.AsSpan(), out address, out error);
+    }
+
+    /// <summary>Parses an address held in characters (a JSON value copied without a string); the rules of <see cref="TryParse(string?, out Address, out string?)"/>.</summary>
+    internal static bool TryParse(ReadOnlySpan<char> s, out Address address, out string? error)
+    {
+        address = default;
         if (s.Length >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         {
             s = s[2..];

@@ -222,10 +222,148 @@ public sealed class EthRpcClient
         }
     }
 
+    /// <summary>eth_getLogs: every log of the filter, parsed off the answer as it is read (<see cref="StreamLogsAsync"/>).</summary>
     public async Task<IReadOnlyList<LogEntry>> GetLogsAsync(LogFilter filter, CancellationToken ct = default)
     {
-        var result = await RequestAsync("eth_getLogs", [filter.ToJson()], ct);
-        return result.EnumerateArray().Select(RpcJson.Log).ToArray();
+        var logs = new List<LogEntry>();
+        await foreach (var batch in StreamLogsAsync(filter, ct))
+        {
+            logs.AddRange(batch);
+        }
+        return logs;
+    }
+
+    /// <summary>
+    /// eth_getLogs, its logs handed over in batches while the answer is still being read: each batch holds the logs
+    /// parsed from one read of the response stream. No document of the whole answer is built, so a caller can decode
+    /// and store a large range's logs while the rest arrive, in memory the size of a read buffer. The call's timeout
+    /// covers the whole answer, the caller's time between batches included. A node error (a range too large
+    /// included) is an <see cref="RpcException"/> thrown by the first batch; nodes send it before any log.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<LogEntry>> StreamLogsAsync(LogFilter filter, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var answer = new LogsAnswer(this, ct);
+        await answer.SendAsync(filter);
+        while (await answer.ReadAsync() is { } batch)
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>One streamed eth_getLogs call: its span, its timeout, the response and the bytes read but not yet parsed.</summary>
+    private sealed class LogsAnswer(EthRpcClient client, CancellationToken ct) : IAsyncDisposable
+    {
+        private const string Method = "eth_getLogs";
+        private readonly Activity? _activity = StartActivity(Method);
+        private readonly CancellationTokenSource _timeout = CreateTimeout(client._timeout, ct);
+        private readonly LogsAnswerParser _parser = new(Method);
+        private HttpResponseMessage? _response;
+        private Stream? _stream;
+        private byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        private int _start;
+        private int _end;
+        private bool _ended;
+
+        public async Task SendAsync(LogFilter filter)
+        {
+            var id = Interlocked.Increment(ref _nextId);
+            var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = Method, ["params"] = new JsonArray(filter.ToJson()) };
+            await Guard(async () =>
+            {
+                _response = await client.SendPostAsync(body.ToJsonString(), _timeout.Token);
+                _stream = await _response.Content.ReadAsStreamAsync(_timeout.Token);
+                return true;
+            });
+        }
+
+        /// <summary>The next logs, or null once the answer is complete.</summary>
+        public Task<List<LogEntry>?> ReadAsync() => Guard(async () =>
+        {
+            var logs = new List<LogEntry>();
+            while (!_parser.IsDone)
+            {
+                if (_end == _buffer.Length)
+                {
+                    MakeRoom();
+                }
+                var read = _ended ? 0 : await _stream!.ReadAsync(_buffer.AsMemory(_end), _timeout.Token);
+                _ended = read == 0;
+                _end += read;
+                try
+                {
+                    _start += _parser.Feed(_buffer.AsSpan(_start, _end - _start), _ended, logs);
+                }
+                catch (RpcTransportException e) when (_response is { IsSuccessStatusCode: false })
+                {
+                    // Some nodes answer JSON-RPC errors with a 4xx/5xx status; without a JSON-RPC body, the status says it.
+                    throw new RpcTransportException(Method, $"HTTP {(int)_response.StatusCode} without a JSON-RPC body.", e);
+                }
+                if (logs.Count > 0)
+                {
+                    return logs;
+                }
+            }
+            return null;
+        });
+
+        // The unparsed rest moves to the front; a single log larger than the buffer doubles it.
+        private void MakeRoom()
+        {
+            var pending = _end - _start;
+            var target = _start > 0 ? _buffer : System.Buffers.ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, _start, target, 0, pending);
+            if (target != _buffer)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = target;
+            }
+            _start = 0;
+            _end = pending;
+        }
+
+        private async Task<T> Guard<T>(Func<Task<T>> step)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                throw Failed(new RpcTransportException(Method, $"No answer within {client._timeout.TotalSeconds:0.###} s.", e, isTimeout: true));
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw Failed(new RpcTransportException(Method, e.Message, e));
+            }
+            catch (Exception e) when (e is RpcException or RpcTransportException)
+            {
+                throw Failed(e);
+            }
+        }
+
+        private Exception Failed(Exception e)
+        {
+            _activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return e;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _stream?.Dispose();
+            _response?.Dispose();
+            _timeout.Dispose();
+            _activity?.Dispose();
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static CancellationTokenSource CreateTimeout(TimeSpan timeout, CancellationToken ct)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        source.CancelAfter(timeout);
+        return source;
     }
 
     /// <summary>
@@ -373,16 +511,22 @@ public sealed class EthRpcClient
         return responses!;
     }
 
+    /// <summary>Posts a JSON-RPC body; the answer's headers are read, its body is left to the caller.</summary>
+    private async Task<HttpResponseMessage> SendPostAsync(string json, CancellationToken ct)
+    {
+        using var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
     private async Task<JsonDocument> PostAsync(string method, string json, CancellationToken ct)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeoutSource.CancelAfter(_timeout);
         try
         {
-            using var content = new StringContent(json, Encoding.UTF8);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
+            using var response = await SendPostAsync(json, timeoutSource.Token);
             await using var stream = await response.Content.ReadAsStreamAsync(timeoutSource.Token);
             try
             {

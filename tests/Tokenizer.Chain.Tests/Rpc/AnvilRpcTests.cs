@@ -6,6 +6,7 @@ using Tokenizer.Chain.Crypto;
 using Tokenizer.Chain.Primitives;
 using Tokenizer.Chain.Rpc;
 using Tokenizer.Chain.Serialization;
+using Tokenizer.Chain.Tests.Support;
 using Tokenizer.Chain.Transactions;
 
 namespace Tokenizer.Chain.Tests.Rpc;
@@ -192,6 +193,39 @@ public class AnvilRpcTests(AnvilFixture anvil)
         limiter.Refusals.Should().BeGreaterThan(0);
         limiter.MaxServedRange.Should().BeLessThanOrEqualTo(3);
         (await Rpc.GetLogsAsync(filter with { FromBlock = first, ToBlock = last })).Should().HaveCount(12);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(4096)]
+    [InlineData(int.MaxValue)]
+    public async Task Logs_are_parsed_off_anvil_s_answer_as_System_Text_Json_reads_it_whatever_the_reads_split(int maxRead)
+    {
+        var emitter = await DeployEmitterAsync();
+        var first = await Rpc.GetBlockNumberAsync() + 1;
+        var recipients = Enumerable.Range(0, 6).Select(_ => AnvilFixture.RandomAddress()).ToList();
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            await MineAsync((await Eip1559Async(emitter, 0, Abi.Abi.Encode([AbiType.Address, AbiType.UInt256], [recipients[i], BigInteger.Pow(10, 30) + i]), gas: 60_000)).Sign(Dev0));
+        }
+        var filter = new LogFilter { FromBlock = first, ToBlock = await Rpc.GetBlockNumberAsync(), Addresses = [emitter] };
+
+        var trickle = new TrickleHandler(maxRead) { InnerHandler = new HttpClientHandler() };
+        using var http = new HttpClient(trickle);
+        var client = new EthRpcClient(http, new EthRpcClientOptions { Endpoint = anvil.Endpoint });
+        var logs = await client.GetLogsAsync(filter);
+
+        TrickleHandler.Describe(logs).Should().Equal(TrickleHandler.ExpectedLogs(trickle.LastAnswer));
+        logs.Select(l => Erc20Transfer.TryDecode(l.Topics, l.Data, out var t) ? (t.To, t.Value) : default)
+            .Should().Equal(recipients.Select((r, i) => (r, BigInteger.Pow(10, 30) + i)));
+        var streamed = new List<LogEntry>();
+        await foreach (var batch in client.StreamLogsAsync(filter))
+        {
+            batch.Should().NotBeEmpty();
+            streamed.AddRange(batch);
+        }
+        TrickleHandler.Describe(streamed).Should().Equal(TrickleHandler.ExpectedLogs(trickle.LastAnswer));
     }
 
     [Fact]
