@@ -87,6 +87,44 @@ public static class BackfillBench
     }
 
     /// <summary>
+    /// Where one raw read of each range goes: the node's time to its answer's headers, the body's transfer, the
+    /// client's JSON parse of the whole body, and the full <see cref="EthRpcClient.GetLogsAsync"/> of the same range.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ProbeAsync(HttpClient http, string chainUrl, EthRpcClient rpc, Address factory, Address token, long from, long to, int chunk)
+    {
+        var lines = new List<string>();
+        for (var low = from; low <= to; low += chunk)
+        {
+            var high = Math.Min(to, low + chunk - 1);
+            var filter = $"{{\"fromBlock\":\"0x{low:x}\",\"toBlock\":\"0x{high:x}\",\"address\":[\"{factory}\",\"{token}\"],\"topics\":[[{string.Join(',', Topics.Select(t => $"\"{t}\""))}]]}}";
+            var body = $"{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getLogs\",\"params\":[{filter}]}}";
+            var clock = Stopwatch.StartNew();
+            using var response = await http.PostAsync(chainUrl, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            var headersMs = clock.Elapsed.TotalMilliseconds;
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            var bodyMs = clock.Elapsed.TotalMilliseconds - headersMs;
+            var parse = Stopwatch.StartNew();
+            using (var document = System.Text.Json.JsonDocument.Parse(bytes))
+            {
+                _ = document.RootElement.GetProperty("result").GetArrayLength();
+            }
+            var parseMs = parse.Elapsed.TotalMilliseconds;
+            var full = Stopwatch.StartNew();
+            var logs = await rpc.GetLogsAsync(new LogFilter
+            {
+                FromBlock = BlockTag.Number((ulong)low),
+                ToBlock = BlockTag.Number((ulong)high),
+                Addresses = [factory, token],
+                Topics = [Topics],
+            });
+            var decoded = TokenizerEvents.DecodeAll(logs).Count;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"blocks {low}-{high}: {logs.Count} logs, {bytes.Length / 1e6:0.0} MB; node to headers {headersMs:0} ms, body {bodyMs:0} ms, JsonDocument parse {parseMs:0} ms; GetLogsAsync + decode {full.Elapsed.TotalMilliseconds:0} ms"));
+        }
+        return lines;
+    }
+
+    /// <summary>
     /// A Monitor with an empty database of its own backfills up to <paramref name="to"/>: timed from its cursor's
     /// creation (after the factory's deploy block is found) until the cursor reaches <paramref name="to"/>.
     /// </summary>

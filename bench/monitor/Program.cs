@@ -67,6 +67,17 @@ if (!skip.Contains("backfill", StringComparison.Ordinal))
     var runs = Enumerable.Repeat(round, Math.Max(1, rounds)).SelectMany(r => r).ToList();
     // Where the Monitor starts on an empty database: the factory's deploy block (it finds it by the same binary search).
     var startBlock = await BackfillBench.DeployBlockAsync(platform.Rpc, platform.Factory, head);
+    if (options.ContainsKey("probe"))
+    {
+        // Twice: the first pass warms the bench's own code, the second is the figure.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var probeLine in await BackfillBench.ProbeAsync(platform.Http, platform.ChainUrl, platform.Rpc, platform.Factory, seed.Token, startBlock, head, chunk))
+            {
+                Line($"probe {pass + 1}: {probeLine}");
+            }
+        }
+    }
     var n = 0;
     foreach (var (name, overrides, build) in runs)
     {

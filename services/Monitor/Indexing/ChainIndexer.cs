@@ -66,9 +66,10 @@ public sealed partial class ChainIndexer(
         long newEvents = 0;
         DateTimeOffset? tipTime = null;
 
-        // Pipelined: the next range is read (RPC only) while this one is decoded, checked and stored on the lease's
-        // connection. Each range is checked against the previous range's tip hash held in memory, which is exactly
-        // what that range stored for its tip: the chain of checks is the one a stored tip would give.
+        // Pipelined: each range's token logs go from the node's answer into its COPY as they are parsed, and the next
+        // range is requested (RPC only) while this one's rows are stored and committed on the lease's connection. Each
+        // range is checked against the previous range's tip hash held in memory, which is exactly what that range
+        // stored for its tip: the chain of checks is the one a stored tip would give.
         var ranges = Channel.CreateBounded<RangeLogs>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reading = ReadAheadAsync(ranges.Writer, factory, tokens, indexed, head, clock, budget, stopReading.Token);
@@ -77,18 +78,18 @@ public sealed partial class ChainIndexer(
             // A failed read (a node error) ends this loop with its exception once the ranges read before it are stored.
             await foreach (var range in ranges.Reader.ReadAllAsync(ct))
             {
-                var count = await StoreRangeAsync(connection, key, range, previousTip, ct);
+                var (count, tip) = await StoreRangeAsync(connection, key, range, previousTip, ct);
                 newEvents += count;
                 indexed = range.To;
                 previousTip = range.Tip.Hash.ToString();
-                tipTime = range.Tip.Time;
+                tipTime = tip;
                 await publisher.PublishAsync(connection, factory, head - _options.ConfirmationDepth, ct);
             }
         }
         finally
         {
             await stopReading.CancelAsync();
-            await reading; // never throws: its failure went into the channel
+            await reading; // never throws: its failure went into the channels
         }
         await publisher.PublishAsync(connection, factory, head - _options.ConfirmationDepth, ct);
 
@@ -104,9 +105,10 @@ public sealed partial class ChainIndexer(
     }
 
     /// <summary>
-    /// Reads the logs of the ranges from <paramref name="indexed"/> + 1 on into <paramref name="writer"/>, until the head
-    /// or the budget; at least two ranges, so that a range longer than the budget still has the next one read while
-    /// it is stored.
+    /// Reads the ranges from <paramref name="indexed"/> + 1 on into <paramref name="writer"/>, until the head or the
+    /// budget; at least two ranges, so that a range longer than the budget still has the next one requested while it
+    /// is stored. A range's logs are handed over while its answer is read; the next range is requested once they all
+    /// are and its headers are read.
     /// </summary>
     private async Task ReadAheadAsync(
         ChannelWriter<RangeLogs> writer, Address factory, Dictionary<Address, IndexedToken> tokens, long indexed,
@@ -117,20 +119,23 @@ public sealed partial class ChainIndexer(
         {
             for (var read = 0; indexed < head && (read < 2 || clock.Elapsed < budget); read++)
             {
-                var range = await ReadRangeAsync(factory, tokens, indexed, head, ct);
-                await writer.WriteAsync(range, ct);
-                indexed = range.To;
+                indexed = await ReadRangeAsync(writer, factory, tokens, indexed, head, ct);
             }
             writer.Complete();
         }
         catch (Exception e)
         {
-            writer.Complete(e);
+            writer.TryComplete(e);
         }
     }
 
-    /// <summary>The logs of the range above <paramref name="indexed"/>, and the tip's header read before them (RPC only, no database).</summary>
-    private async Task<RangeLogs> ReadRangeAsync(Address factory, Dictionary<Address, IndexedToken> tokens, long indexed, long head, CancellationToken ct)
+    /// <summary>
+    /// Reads the range above <paramref name="indexed"/> (RPC only, no database): the tip's header, the factory's
+    /// logs, then the tokens' logs, handed to the store through the range's channel as they are parsed, then the
+    /// headers to check them against. Returns the range's last block.
+    /// </summary>
+    private async Task<long> ReadRangeAsync(
+        ChannelWriter<RangeLogs> writer, Address factory, Dictionary<Address, IndexedToken> tokens, long indexed, long head, CancellationToken ct)
     {
         while (true)
         {
@@ -140,6 +145,8 @@ public sealed partial class ChainIndexer(
                 ?? throw new InvalidOperationException($"The node has no block {to} below its head {head}.");
             var read = Stopwatch.StartNew();
             var newTokens = new List<IndexedToken>();
+            IAsyncEnumerator<IReadOnlyList<LogEntry>>? answer = null;
+            var handedOver = false;
             try
             {
                 // The factory's own logs first (a small read): the tokens it deployed in this range are then known,
@@ -155,24 +162,51 @@ public sealed partial class ChainIndexer(
                 }
                 var factoryMs = read.ElapsedMilliseconds;
                 var addresses = tokens.Keys.ToHashSet();
-                var logs = addresses.Count == 0 ? [] : await GetLogsAsync([.. addresses], from, to, ct);
-                var logsMs = read.ElapsedMilliseconds - factoryMs;
 
-                // After the read: the tip again, the previous tip, and the blocks of mints and burns (history carries
-                // their times). Read here, not while the range is stored, so that they never wait behind the next
-                // range's eth_getLogs on the node.
-                var asked = logs.Where(l => l.Topics.Count > 0 && TimedTopics.Contains(l.Topics[0])).Select(l => (long)l.BlockNumber!.Value).ToList();
-                asked.Add(to);
-                if (indexed >= 0)
+                // The first part of the answer before the range is handed over: a node that refuses the range says
+                // so there, and the range is then read again smaller.
+                IReadOnlyList<LogEntry> first = [];
+                if (addresses.Count > 0)
                 {
-                    asked.Add(indexed);
+                    answer = StreamLogs([.. addresses], from, to, ct).GetAsyncEnumerator(ct);
+                    first = await answer.MoveNextAsync() ? answer.Current : [];
                 }
-                var headers = await GetBlocksAsync(asked, ct);
+                var logs = Channel.CreateBounded<IReadOnlyList<LogEntry>>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+                var checkedRange = new TaskCompletionSource<RangeHeaders>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await writer.WriteAsync(new RangeLogs(indexed, to, tipBefore, newTokens, addresses, logs.Reader, checkedRange.Task), ct);
+                handedOver = true;
                 _chunk = Math.Min(Math.Max(1, _options.MaxBlocksPerBatch), _chunk * 2);
-                var times = new ReadTimes(factoryMs, logsMs, read.ElapsedMilliseconds - factoryMs - logsMs);
-                return new RangeLogs(indexed, to, tipBefore, newTokens, addresses, logs, headers, times);
+                try
+                {
+                    // After the logs: the tip again, the previous tip, and the blocks of mints and burns (history
+                    // carries their times). Read here, not while the next range is read, so that they never wait
+                    // behind its eth_getLogs on the node.
+                    var asked = new List<long>();
+                    for (var batch = first; batch.Count > 0; batch = answer is not null && await answer.MoveNextAsync() ? answer.Current : [])
+                    {
+                        asked.AddRange(batch.Where(l => l.Topics.Count > 0 && TimedTopics.Contains(l.Topics[0])).Select(l => (long)l.BlockNumber!.Value));
+                        await logs.Writer.WriteAsync(batch, ct);
+                    }
+                    logs.Writer.Complete();
+                    var logsMs = read.ElapsedMilliseconds - factoryMs;
+                    asked.Add(to);
+                    if (indexed >= 0)
+                    {
+                        asked.Add(indexed);
+                    }
+                    var headers = await GetBlocksAsync(asked, ct);
+                    checkedRange.SetResult(new RangeHeaders(headers, new ReadTimes(factoryMs, logsMs, read.ElapsedMilliseconds - factoryMs - logsMs)));
+                    return to;
+                }
+                catch (Exception e)
+                {
+                    // The store side sees the failure wherever it waits, and keeps nothing of the range.
+                    logs.Writer.TryComplete(e);
+                    checkedRange.TrySetException(e);
+                    throw;
+                }
             }
-            catch (RpcException e) when (e.IsTooManyResults && to > from)
+            catch (RpcException e) when (e.IsTooManyResults && to > from && !handedOver)
             {
                 foreach (var token in newTokens)
                 {
@@ -181,39 +215,72 @@ public sealed partial class ChainIndexer(
                 _chunk = Math.Max(1, (to - from + 1) / 2);
                 LogRangeRefused(logger, from, to, _chunk);
             }
+            finally
+            {
+                if (answer is not null)
+                {
+                    await answer.DisposeAsync();
+                }
+            }
         }
     }
 
     /// <summary>
-    /// Stores one range in one transaction: its new tokens, its events (decoded straight into the COPY), its block
-    /// hashes and the cursor. Committed only when the range checks out: the tip's hash before and after the read, the
-    /// previous range's tip (<paramref name="previousTip"/>, null when none is stored) and the block of every event
-    /// with a block time agree, or a reorg replaced blocks during the read and nothing of the range is kept.
+    /// Stores one range in one transaction: its new tokens, its events (decoded into the COPY while the node's answer
+    /// is still being read), its block hashes and the cursor. Committed only when the range checks out: the tip's hash
+    /// before and after the read, the previous range's tip (<paramref name="previousTip"/>, null when none is stored)
+    /// and the block of every event with a block time agree, or a reorg replaced blocks during the read and nothing of
+    /// the range is kept. Returns the events stored and the tip's time.
     /// </summary>
-    private async Task<int> StoreRangeAsync(NpgsqlConnection connection, string key, RangeLogs range, string? previousTip, CancellationToken ct)
+    private async Task<(int Count, DateTimeOffset TipTime)> StoreRangeAsync(NpgsqlConnection connection, string key, RangeLogs range, string? previousTip, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var names = new EventStrings();
         var blockHashes = new HashSet<(long Number, string Hash)>();
         var count = 0;
-        var headers = range.Headers;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await IndexStore.SaveTokensAsync(connection, transaction, key, range.NewTokens, ct);
+        // Where the store's time goes, for the debug line: waiting for the node's logs, decoding them, writing the
+        // rows (the COPY's buffer is sent to PostgreSQL as it fills, so a slow server shows here), and completing.
+        long waiting = 0, decoding = 0, writing = 0;
         await using (var importer = await IndexStore.BeginEventImportAsync(connection, ct))
         {
-            foreach (var log in range.Logs)
+            var reader = range.Logs;
+            while (true)
             {
-                if (log.Removed || !range.Addresses.Contains(log.Address) || !TokenizerEvents.TryDecode(log, out var decoded) || ToIndexed(decoded, names) is not { } e)
+                var waited = Stopwatch.GetTimestamp();
+                var more = await reader.WaitToReadAsync(ct);
+                waiting += Stopwatch.GetTimestamp() - waited;
+                if (!more)
                 {
-                    continue;
+                    break;
                 }
-                IndexStore.WriteEvent(importer, key, e);
-                count++;
-                blockHashes.Add((e.BlockNumber, e.BlockHash));
+                while (reader.TryRead(out var batch))
+                {
+                    foreach (var log in batch)
+                    {
+                        var decodeStart = Stopwatch.GetTimestamp();
+                        if (log.Removed || !range.Addresses.Contains(log.Address) || !TokenizerEvents.TryDecode(log, out var decoded) || ToIndexed(decoded, names) is not { } e)
+                        {
+                            decoding += Stopwatch.GetTimestamp() - decodeStart;
+                            continue;
+                        }
+                        var writeStart = Stopwatch.GetTimestamp();
+                        IndexStore.WriteEvent(importer, key, e);
+                        writing += Stopwatch.GetTimestamp() - writeStart;
+                        decoding += writeStart - decodeStart;
+                        count++;
+                        blockHashes.Add((e.BlockNumber, e.BlockHash));
+                    }
+                }
             }
+            var completing = Stopwatch.GetTimestamp();
             await importer.CompleteAsync(ct);
+            writing += Stopwatch.GetTimestamp() - completing;
         }
         var decodeMs = clock.ElapsedMilliseconds;
+        var split = new StoreTimes(Ms(waiting), Ms(decoding), Ms(writing));
+        var (headers, read) = await range.Checked;
 
         // Equal hashes before and after the read (the tip, the previous tip, every block read again) prove no reorg
         // replaced blocks of this range while it was read.
@@ -233,9 +300,9 @@ public sealed partial class ChainIndexer(
             .Append(new StoredBlock(range.To, range.Tip.Hash.ToString(), range.Tip.Time)).ToList();
         await IndexStore.SaveBlocksAsync(connection, transaction, key, blocks, range.To, ct);
         await transaction.CommitAsync(ct);
-        LogRangeIndexed(logger, range.Indexed + 1, range.To, count, range.Read.Total, range.Read.FactoryMs, range.Read.LogsMs, range.Read.HeadersMs,
-            decodeMs, checkMs, clock.ElapsedMilliseconds - decodeMs - checkMs);
-        return count;
+        LogRangeIndexed(logger, range.Indexed + 1, range.To, count, read.Total, read.FactoryMs, read.LogsMs, read.HeadersMs,
+            decodeMs, split.WaitingMs, split.DecodingMs, split.WritingMs, checkMs, clock.ElapsedMilliseconds - decodeMs - checkMs);
+        return (count, range.Tip.Time);
     }
 
     /// <summary>
@@ -279,6 +346,15 @@ public sealed partial class ChainIndexer(
 
     private async Task<IReadOnlyList<LogEntry>> GetLogsAsync(IReadOnlyList<Address> addresses, long from, long to, CancellationToken ct) =>
         await rpc.GetLogsAsync(new LogFilter
+        {
+            FromBlock = BlockTag.Number((ulong)from),
+            ToBlock = BlockTag.Number((ulong)to),
+            Addresses = addresses,
+            Topics = [Topics],
+        }, ct);
+
+    private IAsyncEnumerable<IReadOnlyList<LogEntry>> StreamLogs(IReadOnlyList<Address> addresses, long from, long to, CancellationToken ct) =>
+        rpc.StreamLogsAsync(new LogFilter
         {
             FromBlock = BlockTag.Number((ulong)from),
             ToBlock = BlockTag.Number((ulong)to),
@@ -365,9 +441,15 @@ public sealed partial class ChainIndexer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexing factory {Factory} from block {Start}")]
     private static partial void LogStarting(ILogger logger, string factory, long start);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Blocks {From}-{To}: {Events} events, logs and headers read in {ReadMs} ms (factory's logs {FactoryMs} ms, tokens' logs {LogsMs} ms, headers {HeadersMs} ms), decoded and copied in {DecodeMs} ms, checked in {CheckMs} ms, committed in {StoreMs} ms")]
+    private static long Ms(long ticks) => ticks * 1000 / Stopwatch.Frequency;
+
+    /// <summary>A range's store, split: waiting for the node's logs, decoding them, writing the COPY's rows.</summary>
+    private readonly record struct StoreTimes(long WaitingMs, long DecodingMs, long WritingMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Blocks {From}-{To}: {Events} events, logs and headers read in {ReadMs} ms (factory's logs {FactoryMs} ms, tokens' logs {LogsMs} ms, headers {HeadersMs} ms), decoded and copied as they came in {DecodeMs} ms (waiting for logs {WaitingMs} ms, decoding {DecodingMs} ms, writing rows {WritingMs} ms), checked in {CheckMs} ms, committed in {StoreMs} ms")]
     private static partial void LogRangeIndexed(
-        ILogger logger, long from, long to, int events, long readMs, long factoryMs, long logsMs, long headersMs, long decodeMs, long checkMs, long storeMs);
+        ILogger logger, long from, long to, int events, long readMs, long factoryMs, long logsMs, long headersMs, long decodeMs,
+        long waitingMs, long decodingMs, long writingMs, long checkMs, long storeMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The node refused blocks {From}-{To}; ranges are now {Chunk} blocks")]
     private static partial void LogRangeRefused(ILogger logger, long from, long to, long chunk);
