@@ -10,8 +10,11 @@ public static class HoldingsQuery
 {
     private const string Zero = "0x0000000000000000000000000000000000000000";
 
-    /// <summary>ERC20: every (token, holder) with a non-zero balance.</summary>
-    public static async Task<List<(string Token, string Holder, BigInteger Amount)>> Erc20BalancesAsync(NpgsqlConnection connection, string factory, long block, CancellationToken ct)
+    /// <summary>
+    /// ERC20: the net change of every (token, holder) over the transfers in blocks <paramref name="after"/> + 1 to
+    /// <paramref name="block"/> (zero changes left out); with <paramref name="after"/> -1, every non-zero balance.
+    /// </summary>
+    public static async Task<List<(string Token, string Holder, BigInteger Amount)>> Erc20BalancesAsync(NpgsqlConnection connection, string factory, long after, long block, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -19,10 +22,11 @@ public static class HoldingsQuery
             from monitor_events e
             join monitor_tokens t on t.factory = e.factory and t.address = e.token and t.kind = 'ERC20'
             cross join lateral (values (e.to_addr, e.amount), (e.from_addr, -e.amount)) as x(holder, delta)
-            where e.factory = @factory and e.kind = 'transfer' and e.block_number <= @block and x.holder <> @zero
+            where e.factory = @factory and e.kind = 'transfer' and e.block_number > @after and e.block_number <= @block and x.holder <> @zero
             group by e.token, x.holder having sum(x.delta) <> 0
             """, connection);
         command.Parameters.AddWithValue("factory", factory);
+        command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("block", block);
         command.Parameters.AddWithValue("zero", Zero);
         var rows = new List<(string, string, BigInteger)>();
@@ -34,8 +38,11 @@ public static class HoldingsQuery
         return rows;
     }
 
-    /// <summary>ERC721: the owner of every existing token id (its last transfer went to a non-zero address).</summary>
-    public static async Task<List<(string Token, BigInteger TokenId, string Owner)>> Erc721OwnersAsync(NpgsqlConnection connection, string factory, long block, CancellationToken ct)
+    /// <summary>
+    /// ERC721: where the last transfer in blocks <paramref name="after"/> + 1 to <paramref name="block"/> of every token
+    /// id moved it (the zero address for a burn); with <paramref name="after"/> -1, the owner of every existing id.
+    /// </summary>
+    public static async Task<List<(string Token, BigInteger TokenId, string Owner)>> Erc721OwnersAsync(NpgsqlConnection connection, string factory, long after, long block, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -43,11 +50,12 @@ public static class HoldingsQuery
                 select distinct on (e.token, e.amount) e.token, e.amount::text as token_id, e.to_addr as owner
                 from monitor_events e
                 join monitor_tokens t on t.factory = e.factory and t.address = e.token and t.kind = 'ERC721'
-                where e.factory = @factory and e.kind = 'transfer' and e.block_number <= @block
+                where e.factory = @factory and e.kind = 'transfer' and e.block_number > @after and e.block_number <= @block
                 order by e.token, e.amount, e.block_number desc, e.log_index desc
-            ) last where owner <> @zero
+            ) last where @after >= 0 or owner <> @zero
             """, connection);
         command.Parameters.AddWithValue("factory", factory);
+        command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("block", block);
         command.Parameters.AddWithValue("zero", Zero);
         var rows = new List<(string, BigInteger, string)>();

@@ -20,16 +20,24 @@ public sealed class HoldingsScanner(MonitorState state, IOptions<MonitorOptions>
     private static readonly string MessageType = typeof(HoldingsScanned).FullName!;
     private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
 
-    /// <summary>Forgets what was published: a new leader sends every token's snapshot once.</summary>
-    public void Reset() => _published.Clear();
+    private readonly HoldingsFold _fold = new();
+
+    /// <summary>Forgets what was published and folded: a new leader sends every token's snapshot once, from a full scan.</summary>
+    public void Reset()
+    {
+        _published.Clear();
+        _fold.Clear();
+    }
 
     public async Task<ScanResult> ScanAsync(NpgsqlConnection connection, Address factory, long block, DateTimeOffset scannedAt, CancellationToken ct)
     {
         var key = ChainIndexer.FactoryKey(factory);
         var tokens = await IndexStore.GetTokensAsync(connection, key, ct);
         var controls = await HoldingsQuery.ControlsAsync(connection, key, block, ct);
-        var balances = (await HoldingsQuery.Erc20BalancesAsync(connection, key, block, ct)).ToLookup(b => b.Token);
-        var owners = (await HoldingsQuery.Erc721OwnersAsync(connection, key, block, ct)).ToLookup(o => o.Token);
+        var reorgs = (await IndexStore.GetCursorAsync(connection, key, ct))?.ReorgsTotal ?? 0;
+        await _fold.AdvanceAsync(connection, key, block, reorgs, ct);
+        var balances = _fold.Erc20Balances().ToLookup(b => b.Token);
+        var owners = _fold.Erc721Owners().ToLookup(o => o.Token);
 
         var snapshots = new List<HoldingsScanned>();
         var figures = new Dictionary<string, TokenStatus>(StringComparer.Ordinal);
