@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -24,6 +25,19 @@ namespace Tokenizer.ServiceDefaults.Authentication;
 /// </summary>
 public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
 {
+    /// <summary>The meter of the cache's instrument, exported over OTLP and in /metrics with the service's own.</summary>
+    public const string MeterName = TokenizerTelemetry.MeterPrefix + "Authentication";
+
+    /// <summary>Bearer-token validations, tagged <c>cache</c> = <c>hit</c> (answered from the cache) or <c>miss</c> (validated in full).</summary>
+    public const string ValidationsInstrument = "tokenizer.authentication.token_validations";
+
+    // One meter per process, however many handlers the authentication schemes create: the instrument sums them.
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Validations = Meter.CreateCounter<long>(
+        ValidationsInstrument, description: "Bearer-token validations, by whether the validated-token cache answered them (cache=hit) or not (cache=miss)");
+    private static readonly KeyValuePair<string, object?> HitTag = new("cache", "hit");
+    private static readonly KeyValuePair<string, object?> MissTag = new("cache", "miss");
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private long _hits;
@@ -64,12 +78,14 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
             if (entry.StillHolds(validationParameters, now))
             {
                 Interlocked.Increment(ref _hits);
+                Validations.Add(1, HitTag);
                 return entry.Answer();
             }
             _entries.TryRemove(new KeyValuePair<string, Entry>(token, entry));
         }
 
         Interlocked.Increment(ref _misses);
+        Validations.Add(1, MissTag);
         var result = await base.ValidateTokenAsync(token, validationParameters).ConfigureAwait(false);
         if (token is not null && result.IsValid && result.SecurityToken is JsonWebToken jwt && jwt.SigningKey is { } key
             && result.ClaimsIdentity is { } identity)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -179,5 +180,45 @@ public sealed class CachingJsonWebTokenHandlerTests : IDisposable
             (await handler.ValidateTokenAsync(Token(subject: $"user-{i}"), Parameters(_key))).IsValid.Should().BeTrue();
             handler.Count.Should().BeLessThanOrEqualTo(3);
         }
+    }
+
+    [Fact]
+    public async Task Hits_and_misses_are_counted_on_the_validations_instrument()
+    {
+        var counted = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == CachingJsonWebTokenHandler.MeterName && instrument.Name == CachingJsonWebTokenHandler.ValidationsInstrument)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        var handler = Handler();
+        var token = Token(subject: "metered-" + Guid.NewGuid());
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "cache")
+                {
+                    counted.AddOrUpdate((string)tag.Value!, value, (_, sum) => sum + value);
+                }
+            }
+        });
+        listener.Start();
+        var before = (Hits: handler.Hits, Misses: handler.Misses);
+
+        (await handler.ValidateTokenAsync(token, Parameters(_key))).IsValid.Should().BeTrue();
+        (await handler.ValidateTokenAsync(token, Parameters(_key))).IsValid.Should().BeTrue();
+        (await handler.ValidateTokenAsync(token, Parameters(_key))).IsValid.Should().BeTrue();
+        (await handler.ValidateTokenAsync(Token(_otherKey), Parameters(_key))).IsValid.Should().BeFalse();
+
+        (handler.Hits - before.Hits, handler.Misses - before.Misses).Should().Be((2, 2));
+        // Other tests' handlers may count in parallel on the same process-wide instrument: at least these.
+        counted.GetValueOrDefault("hit").Should().BeGreaterThanOrEqualTo(2);
+        counted.GetValueOrDefault("miss").Should().BeGreaterThanOrEqualTo(2);
     }
 }
