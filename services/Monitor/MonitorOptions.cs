@@ -12,6 +12,13 @@ public sealed class MonitorOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How many times the leader looks at the chain's head (one header read) while it waits out an interval. A new or
+    /// replaced head starts the next cycle at once, so a new block or a reorg is acted on within a fraction of an
+    /// interval instead of up to a whole one later. 0: no looks, one cycle per interval.
+    /// </summary>
+    public int HeadChecksPerInterval { get; set; } = 4;
+
+    /// <summary>
     /// Blocks on top of an event's block before it is final. 2 suits anvil (no natural reorgs; a block a second),
     /// so history lags the chain by about two seconds. Public chains need far more (or the node's finalized tag).
     /// </summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Tokenizer.Chain.Primitives;
+using Tokenizer.Chain.Rpc;
 using Tokenizer.Monitor.Scanning;
 using Tokenizer.Monitor.Status;
 
@@ -14,7 +15,7 @@ namespace Tokenizer.Monitor.Indexing;
 /// </summary>
 public sealed partial class MonitorWorker(
     NpgsqlDataSource dataSource, ChainIndexer indexer, HoldingsScanner scanner, StatusSnapshotWriter writer, MonitorState state,
-    IOptions<MonitorOptions> options, IOptions<ChainSettings> chain, ILogger<MonitorWorker> logger) : BackgroundService
+    EthRpcClient rpc, IOptions<MonitorOptions> options, IOptions<ChainSettings> chain, ILogger<MonitorWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
     private readonly MonitorOptions _options = options.Value;
@@ -75,6 +76,7 @@ public sealed partial class MonitorWorker(
         while (!ct.IsCancellationRequested)
         {
             var cycle = Stopwatch.StartNew();
+            var succeeded = false;
             try
             {
                 // A long backfill yields every few intervals so that the snapshot (and, now and then, a scan) keeps its pace.
@@ -100,6 +102,7 @@ public sealed partial class MonitorWorker(
                 var scanMs = scanClock.ElapsedMilliseconds;
                 await writer.WriteAsync(lease.Connection, factory, scan, DateTimeOffset.UtcNow, ct);
                 LogCycle(logger, indexMs, scanMs, cycle.ElapsedMilliseconds);
+                succeeded = true;
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -123,20 +126,65 @@ public sealed partial class MonitorWorker(
             var rest = _options.PollInterval - cycle.Elapsed;
             if (rest > TimeSpan.Zero)
             {
-                await WaitAsync(rest, ct);
+                // After a failed cycle, no looks: the next attempt comes a whole interval later, whatever the head does.
+                await (succeeded ? WaitForNextCycleAsync(rest, ct) : WaitAsync(rest, ct));
             }
         }
     }
 
-    private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
+    /// <summary>
+    /// Waits out the rest of the interval, looking at the chain's head <see cref="MonitorOptions.HeadChecksPerInterval"/>
+    /// times meanwhile: a head above or below the one the cycle saw, or a head block whose hash changed since the last
+    /// look (a reorg at the same height), starts the next cycle at once. A look that fails just waits on: the cycle
+    /// itself reports the node's trouble.
+    /// </summary>
+    private async Task WaitForNextCycleAsync(TimeSpan rest, CancellationToken ct)
+    {
+        if (_options.HeadChecksPerInterval <= 0)
+        {
+            await WaitAsync(rest, ct);
+            return;
+        }
+        var look = _options.PollInterval / _options.HeadChecksPerInterval;
+        var clock = Stopwatch.StartNew();
+        var seenHead = state.HeadBlock;
+        Hash32? seenHash = null;
+        while (!ct.IsCancellationRequested && clock.Elapsed < rest)
+        {
+            var left = rest - clock.Elapsed;
+            if (await WaitAsync(left < look ? left : look, ct) || clock.Elapsed >= rest)
+            {
+                return;
+            }
+            try
+            {
+                if (await rpc.GetBlockByNumberAsync(BlockTag.Latest, ct) is not { } head)
+                {
+                    continue;
+                }
+                if ((long)head.Number != seenHead || (seenHash is { } hash && hash != head.Hash))
+                {
+                    return;
+                }
+                seenHash = head.Hash;
+            }
+            catch (Exception e) when (e is RpcException or RpcTransportException)
+            {
+                // the next cycle meets the same trouble and counts it
+            }
+        }
+    }
+
+    /// <summary>Waits for <paramref name="delay"/>; true when <see cref="Wake"/> ended the wait early.</summary>
+    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken ct)
     {
         try
         {
-            await _wake.WaitAsync(delay, ct);
+            return await _wake.WaitAsync(delay, ct);
         }
         catch (OperationCanceledException)
         {
-            // stopping
+            return false; // stopping
         }
     }
 

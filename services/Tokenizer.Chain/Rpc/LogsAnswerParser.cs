@@ -151,57 +151,44 @@ internal sealed class LogsAnswerParser(string method)
         ulong? blockNumber = null, transactionIndex = null, logIndex = null;
         Hash32? blockHash = null, transactionHash = null;
         var removed = false;
+        Span<char> nameBuffer = stackalloc char[32];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("address"u8))
+            // Longer names are none of ours: they are skipped like any unknown field (blockTimestamp, …).
+            var name = reader.ValueSpan.Length <= nameBuffer.Length ? nameBuffer[..reader.CopyString(nameBuffer)] : default;
+            reader.Read();
+            switch (name)
             {
-                reader.Read();
-                address = ReadAddress(ref reader);
-            }
-            else if (reader.ValueTextEquals("topics"u8))
-            {
-                reader.Read();
-                topics = ReadTopics(ref reader);
-            }
-            else if (reader.ValueTextEquals("data"u8))
-            {
-                reader.Read();
-                data = ReadData(ref reader);
-            }
-            else if (reader.ValueTextEquals("blockNumber"u8))
-            {
-                reader.Read();
-                blockNumber = ReadQuantity(ref reader);
-            }
-            else if (reader.ValueTextEquals("blockHash"u8))
-            {
-                reader.Read();
-                blockHash = ReadHash(ref reader);
-            }
-            else if (reader.ValueTextEquals("transactionHash"u8))
-            {
-                reader.Read();
-                transactionHash = ReadHash(ref reader);
-            }
-            else if (reader.ValueTextEquals("transactionIndex"u8))
-            {
-                reader.Read();
-                transactionIndex = ReadQuantity(ref reader);
-            }
-            else if (reader.ValueTextEquals("logIndex"u8))
-            {
-                reader.Read();
-                logIndex = ReadQuantity(ref reader);
-            }
-            else if (reader.ValueTextEquals("removed"u8))
-            {
-                reader.Read();
-                removed = reader.TokenType == JsonTokenType.True;
-            }
-            else
-            {
-                reader.Read();
-                reader.TrySkip(); // complete: the whole object is in the buffer (blockTimestamp, …)
+                case "address":
+                    address = ReadAddress(ref reader);
+                    break;
+                case "topics":
+                    topics = ReadTopics(ref reader);
+                    break;
+                case "data":
+                    data = ReadData(ref reader);
+                    break;
+                case "blockNumber":
+                    blockNumber = ReadQuantity(ref reader);
+                    break;
+                case "blockHash":
+                    blockHash = ReadHash(ref reader);
+                    break;
+                case "transactionHash":
+                    transactionHash = ReadHash(ref reader);
+                    break;
+                case "transactionIndex":
+                    transactionIndex = ReadQuantity(ref reader);
+                    break;
+                case "logIndex":
+                    logIndex = ReadQuantity(ref reader);
+                    break;
+                case "removed":
+                    removed = reader.TokenType == JsonTokenType.True;
+                    break;
+                default:
+                    reader.TrySkip(); // complete: the whole object is in the buffer
+                    break;
             }
         }
         return new LogEntry(
