@@ -78,7 +78,7 @@ public sealed partial class ChainIndexer(
             // A failed read (a node error) ends this loop with its exception once the ranges read before it are stored.
             await foreach (var range in ranges.Reader.ReadAllAsync(ct))
             {
-                var (count, tip) = await StoreRangeAsync(connection, key, range, previousTip, ct);
+                var (count, tip) = await StoreRangeAsync(connection, key, cursor.FactoryId, range, previousTip, ct);
                 newEvents += count;
                 indexed = range.To;
                 previousTip = range.Tip.Hash.ToString();
@@ -232,11 +232,12 @@ public sealed partial class ChainIndexer(
     /// and the block of every event with a block time agree, or a reorg replaced blocks during the read and nothing of
     /// the range is kept. Returns the events stored and the tip's time.
     /// </summary>
-    private async Task<(int Count, DateTimeOffset TipTime)> StoreRangeAsync(NpgsqlConnection connection, string key, RangeLogs range, string? previousTip, CancellationToken ct)
+    private async Task<(int Count, DateTimeOffset TipTime)> StoreRangeAsync(
+        NpgsqlConnection connection, string key, int factoryId, RangeLogs range, string? previousTip, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var names = new EventStrings();
-        var blockHashes = new HashSet<(long Number, string Hash)>();
+        var addressBytes = new AddressBytes();
+        var blockHashes = new HashSet<(long Number, Hash32 Hash)>();
         var count = 0;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await IndexStore.SaveTokensAsync(connection, transaction, key, range.NewTokens, ct);
@@ -260,13 +261,13 @@ public sealed partial class ChainIndexer(
                     foreach (var log in batch)
                     {
                         var decodeStart = Stopwatch.GetTimestamp();
-                        if (log.Removed || !range.Addresses.Contains(log.Address) || !TokenizerEvents.TryDecode(log, out var decoded) || ToIndexed(decoded, names) is not { } e)
+                        if (log.Removed || !range.Addresses.Contains(log.Address) || !TokenizerEvents.TryDecode(log, out var decoded) || ToRow(decoded) is not { } e)
                         {
                             decoding += Stopwatch.GetTimestamp() - decodeStart;
                             continue;
                         }
                         var writeStart = Stopwatch.GetTimestamp();
-                        IndexStore.WriteEvent(importer, key, e);
+                        IndexStore.WriteEvent(importer, factoryId, e, addressBytes);
                         writing += Stopwatch.GetTimestamp() - writeStart;
                         decoding += writeStart - decodeStart;
                         count++;
@@ -287,7 +288,7 @@ public sealed partial class ChainIndexer(
         var check = Stopwatch.StartNew();
         var consistent = headers[range.To]?.Hash == range.Tip.Hash
             && (previousTip is null || headers[range.Indexed]?.Hash.ToString() == previousTip)
-            && blockHashes.All(b => headers.GetValueOrDefault(b.Number) is not { } h || h.Hash.ToString() == b.Hash);
+            && blockHashes.All(b => headers.GetValueOrDefault(b.Number) is not { } h || h.Hash == b.Hash);
         if (!consistent)
         {
             await transaction.RollbackAsync(ct);
@@ -296,7 +297,7 @@ public sealed partial class ChainIndexer(
         var checkMs = check.ElapsedMilliseconds;
 
         var blocks = blockHashes.Where(b => b.Number != range.To)
-            .Select(b => new StoredBlock(b.Number, b.Hash, headers.GetValueOrDefault(b.Number)?.Time))
+            .Select(b => new StoredBlock(b.Number, b.Hash.ToString(), headers.GetValueOrDefault(b.Number)?.Time))
             .Append(new StoredBlock(range.To, range.Tip.Hash.ToString(), range.Tip.Time)).ToList();
         await IndexStore.SaveBlocksAsync(connection, transaction, key, blocks, range.To, ct);
         await transaction.CommitAsync(ct);
@@ -408,13 +409,13 @@ public sealed partial class ChainIndexer(
         return low;
     }
 
-    private static IndexedEvent? ToIndexed(ContractEvent decoded, EventStrings names)
+    private static EventRow? ToRow(ContractEvent decoded)
     {
         var log = decoded.Log;
-        IndexedEvent Make(string kind, Address? from = null, Address? to = null, System.Numerics.BigInteger? amount = null,
-            IReadOnlyList<string>? ids = null, Hash32? command = null, bool? flag = null) =>
-            new((long)log.BlockNumber!.Value, names.Of(log.BlockHash!.Value), (int)log.LogIndex!.Value, names.Of(log.TransactionHash!.Value),
-                names.Of(log.Address), kind, from is { } f ? names.Of(f) : null, to is { } t ? names.Of(t) : null, amount, ids, command?.ToString(), flag);
+        EventRow Make(string kind, Address? from = null, Address? to = null, System.Numerics.BigInteger? amount = null,
+            string? ids = null, Hash32? command = null, bool? flag = null) =>
+            new((long)log.BlockNumber!.Value, log.BlockHash!.Value, (int)log.LogIndex!.Value, log.TransactionHash!.Value,
+                log.Address, kind, from, to, amount, ids, command, flag);
 
         return decoded switch
         {
@@ -422,8 +423,8 @@ public sealed partial class ChainIndexer(
             Erc721TransferEvent t => Make(EventKinds.Transfer, t.From, t.To, t.TokenId),
             Erc20MintedEvent m => Make(EventKinds.Mint, to: m.To, amount: m.Amount, command: m.CommandId),
             Erc20BurnedEvent b => Make(EventKinds.Burn, from: b.From, amount: b.Amount, command: b.CommandId),
-            Erc721MintedEvent m => Make(EventKinds.Mint, to: m.To, amount: m.Count, ids: m.TokenIds.Select(Decimal).ToArray(), command: m.CommandId),
-            Erc721BurnedEvent b => Make(EventKinds.Burn, from: b.From, amount: b.TokenIds.Count, ids: b.TokenIds.Select(Decimal).ToArray(), command: b.CommandId),
+            Erc721MintedEvent m => Make(EventKinds.Mint, to: m.To, amount: m.Count, ids: string.Join(',', m.TokenIds.Select(Decimal)), command: m.CommandId),
+            Erc721BurnedEvent b => Make(EventKinds.Burn, from: b.From, amount: b.TokenIds.Count, ids: string.Join(',', b.TokenIds.Select(Decimal)), command: b.CommandId),
             PausedEvent => Make(EventKinds.Paused, flag: true),
             UnpausedEvent => Make(EventKinds.Paused, flag: false),
             TransfersLockChangedEvent l => Make(EventKinds.TransfersLocked, flag: l.Locked),

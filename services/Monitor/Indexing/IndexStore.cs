@@ -15,13 +15,13 @@ public static class IndexStore
     {
         await using var command = new NpgsqlCommand(
             """
-            select chain_id, start_block, indexed_block, published_block, next_sequence, last_scan_id, reorgs_total
+            select id, chain_id, start_block, indexed_block, published_block, next_sequence, last_scan_id, reorgs_total
             from monitor_cursors where factory = @factory
             """, connection);
         command.Parameters.AddWithValue("factory", factory);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
-            ? new IndexCursor(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6))
+            ? new IndexCursor(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7))
             : null;
     }
 
@@ -109,27 +109,37 @@ public static class IndexStore
     public static async Task<NpgsqlBinaryImporter> BeginEventImportAsync(NpgsqlConnection connection, CancellationToken ct) =>
         await connection.BeginBinaryImportAsync(
             """
-            copy monitor_events (factory, block_number, block_hash, log_index, tx_hash, token, kind, from_addr, to_addr, amount, token_ids, command_hash, flag)
+            copy monitor_events (factory_id, log_index, block_number, kind, flag, block_hash, tx_hash, token, from_addr, to_addr, amount, token_ids, command_hash)
             from stdin (format binary)
             """, ct);
 
-    /// <summary>One row of <see cref="BeginEventImportAsync"/>. Synchronous: rows go to a buffer that is sent when full.</summary>
-    public static void WriteEvent(NpgsqlBinaryImporter importer, string factory, IndexedEvent e)
+    /// <summary>
+    /// One row of <see cref="BeginEventImportAsync"/>, as bytes (migration 0004): hashes from their own arrays,
+    /// addresses from <paramref name="addresses"/>. Synchronous: rows go to a buffer that is sent when full.
+    /// </summary>
+    public static void WriteEvent(NpgsqlBinaryImporter importer, int factoryId, in EventRow e, AddressBytes addresses)
     {
         importer.StartRow();
-        importer.Write(factory, NpgsqlDbType.Text);
-        importer.Write(e.BlockNumber, NpgsqlDbType.Bigint);
-        importer.Write(e.BlockHash, NpgsqlDbType.Text);
+        importer.Write(factoryId, NpgsqlDbType.Integer);
         importer.Write(e.LogIndex, NpgsqlDbType.Integer);
-        importer.Write(e.TransactionHash, NpgsqlDbType.Text);
-        importer.Write(e.Token, NpgsqlDbType.Text);
-        importer.Write(e.Kind, NpgsqlDbType.Text);
-        WriteNullable(importer, e.From, NpgsqlDbType.Text);
-        WriteNullable(importer, e.To, NpgsqlDbType.Text);
-        WriteNullable(importer, e.Amount, NpgsqlDbType.Numeric);
-        WriteNullable(importer, e.TokenIds is null ? null : string.Join(',', e.TokenIds), NpgsqlDbType.Text);
-        WriteNullable(importer, e.CommandHash, NpgsqlDbType.Text);
+        importer.Write(e.BlockNumber, NpgsqlDbType.Bigint);
+        importer.Write(e.Kind, NpgsqlDbType.Text); // an enum's binary form is its label
         WriteNullable(importer, e.Flag, NpgsqlDbType.Boolean);
+        importer.Write(e.BlockHash.AsMemory(), NpgsqlDbType.Bytea);
+        importer.Write(e.TransactionHash.AsMemory(), NpgsqlDbType.Bytea);
+        importer.Write(addresses.Of(e.Token), NpgsqlDbType.Bytea);
+        WriteNullable(importer, e.From is { } from ? addresses.Of(from) : null, NpgsqlDbType.Bytea);
+        WriteNullable(importer, e.To is { } to ? addresses.Of(to) : null, NpgsqlDbType.Bytea);
+        WriteNullable(importer, e.Amount, NpgsqlDbType.Numeric);
+        WriteNullable(importer, e.TokenIds, NpgsqlDbType.Text);
+        if (e.CommandHash is { } command)
+        {
+            importer.Write(command.AsMemory(), NpgsqlDbType.Bytea);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
     }
 
     /// <summary>A range's block hashes (every block with an event, and its tip) and the cursor moved to its end.</summary>
@@ -171,7 +181,7 @@ public static class IndexStore
         var removed = await ReadEventsAsync(connection, transaction, factory, ancestor + 1, publishedBlock, [EventKinds.Mint, EventKinds.Burn], ct);
         await using var command = new NpgsqlCommand(
             """
-            delete from monitor_events where factory = @factory and block_number > @ancestor;
+            delete from monitor_events where factory_id = (select id from monitor_cursors where factory = @factory) and block_number > @ancestor;
             delete from monitor_blocks where factory = @factory and number > @ancestor;
             delete from monitor_tokens where factory = @factory and deploy_block > @ancestor;
             update monitor_cursors set indexed_block = least(indexed_block, @ancestor), published_block = least(published_block, @ancestor),
@@ -190,10 +200,11 @@ public static class IndexStore
     {
         await using var command = new NpgsqlCommand(
             """
-            select e.block_number, e.block_hash, e.log_index, e.tx_hash, e.token, e.kind, e.from_addr, e.to_addr, e.amount::text,
+            select e.block_number, e.block_hash, e.log_index, e.tx_hash, e.token, e.kind::text, e.from_addr, e.to_addr, e.amount::text,
                    e.token_ids, e.command_hash, e.flag, b.block_time
-            from monitor_events e left join monitor_blocks b on b.factory = e.factory and b.number = e.block_number
-            where e.factory = @factory and e.block_number between @from and @to and e.kind = any(@kinds)
+            from monitor_events e left join monitor_blocks b on b.factory = @factory and b.number = e.block_number
+            where e.factory_id = (select id from monitor_cursors where factory = @factory)
+              and e.block_number between @from and @to and e.kind = any(@kinds::monitor_event_kind[])
             order by e.block_number, e.log_index
             """, connection, transaction);
         command.Parameters.AddWithValue("factory", factory);
@@ -201,14 +212,15 @@ public static class IndexStore
         command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("kinds", kinds);
         var events = new List<(IndexedEvent, DateTimeOffset?)>();
+        var names = new EventStrings();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             events.Add((new IndexedEvent(
-                reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetInt64(0), names.HashAt(reader, 1), reader.GetInt32(2), names.HashAt(reader, 3), names.AddressAt(reader, 4)!, reader.GetString(5),
+                names.AddressAt(reader, 6), names.AddressAt(reader, 7),
                 reader.IsDBNull(8) ? null : BigInteger.Parse(reader.GetString(8), CultureInfo.InvariantCulture),
-                reader.IsDBNull(9) ? null : reader.GetString(9).Split(','), reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.IsDBNull(9) ? null : reader.GetString(9).Split(','), reader.IsDBNull(10) ? null : names.HashAt(reader, 10),
                 reader.IsDBNull(11) ? null : reader.GetBoolean(11)),
                 reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
         }
@@ -279,6 +291,18 @@ public static class IndexStore
             bodies.Add(reader.GetString(0));
         }
         return bodies;
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, byte[]? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            importer.WriteNull();
+        }
+        else
+        {
+            importer.Write(value, type);
+        }
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type)

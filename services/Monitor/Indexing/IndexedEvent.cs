@@ -1,4 +1,5 @@
 using System.Numerics;
+using Tokenizer.Chain.Primitives;
 
 namespace Tokenizer.Monitor.Indexing;
 
@@ -21,3 +22,12 @@ public static class EventKinds
     public const string Frozen = "frozen";
     public const string Approved = "approved";
 }
+
+/// <summary>
+/// One decoded log as the store writes it (<see cref="IndexStore.WriteEvent"/>): addresses and hashes as values, not
+/// strings, since the index holds their bytes. <see cref="TokenIds"/> is the comma-separated decimal ids of an ERC721
+/// mint or burn.
+/// </summary>
+public readonly record struct EventRow(
+    long BlockNumber, Hash32 BlockHash, int LogIndex, Hash32 TransactionHash, Address Token, string Kind,
+    Address? From, Address? To, BigInteger? Amount, string? TokenIds, Hash32? CommandHash, bool? Flag);

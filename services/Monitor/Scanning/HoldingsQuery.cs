@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Npgsql;
+using Tokenizer.Chain.Primitives;
 using Tokenizer.Monitor.Indexing;
 
 namespace Tokenizer.Monitor.Scanning;
@@ -8,7 +9,9 @@ namespace Tokenizer.Monitor.Scanning;
 /// <summary>Balances, owners and control state as of one block, folded from the indexed events.</summary>
 public static class HoldingsQuery
 {
-    private const string Zero = "0x0000000000000000000000000000000000000000";
+    // Addresses are stored as their 20 bytes (migration 0004); the zero address is the mint's sender and the burn's
+    // receiver.
+    private static readonly byte[] Zero = new byte[Address.Length];
 
     /// <summary>
     /// ERC20: the net change of every (token, holder) over the transfers in blocks <paramref name="after"/> + 1 to
@@ -18,11 +21,13 @@ public static class HoldingsQuery
     {
         await using var command = new NpgsqlCommand(
             """
+            with tokens as (select decode(substr(address, 3), 'hex') as token from monitor_tokens where factory = @factory and kind = 'ERC20')
             select e.token, x.holder, sum(x.delta)::text
             from monitor_events e
-            join monitor_tokens t on t.factory = e.factory and t.address = e.token and t.kind = 'ERC20'
+            join tokens t on t.token = e.token
             cross join lateral (values (e.to_addr, e.amount), (e.from_addr, -e.amount)) as x(holder, delta)
-            where e.factory = @factory and e.kind = 'transfer' and e.block_number > @after and e.block_number <= @block and x.holder <> @zero
+            where e.factory_id = (select id from monitor_cursors where factory = @factory)
+              and e.kind = 'transfer' and e.block_number > @after and e.block_number <= @block and x.holder <> @zero
             group by e.token, x.holder having sum(x.delta) <> 0
             """, connection);
         command.Parameters.AddWithValue("factory", factory);
@@ -30,10 +35,11 @@ public static class HoldingsQuery
         command.Parameters.AddWithValue("block", block);
         command.Parameters.AddWithValue("zero", Zero);
         var rows = new List<(string, string, BigInteger)>();
+        var names = new EventStrings();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add((reader.GetString(0), reader.GetString(1), BigInteger.Parse(reader.GetString(2), CultureInfo.InvariantCulture)));
+            rows.Add((names.AddressAt(reader, 0)!, names.AddressAt(reader, 1)!, BigInteger.Parse(reader.GetString(2), CultureInfo.InvariantCulture)));
         }
         return rows;
     }
@@ -46,11 +52,13 @@ public static class HoldingsQuery
     {
         await using var command = new NpgsqlCommand(
             """
+            with tokens as (select decode(substr(address, 3), 'hex') as token from monitor_tokens where factory = @factory and kind = 'ERC721')
             select token, token_id, owner from (
                 select distinct on (e.token, e.amount) e.token, e.amount::text as token_id, e.to_addr as owner
                 from monitor_events e
-                join monitor_tokens t on t.factory = e.factory and t.address = e.token and t.kind = 'ERC721'
-                where e.factory = @factory and e.kind = 'transfer' and e.block_number > @after and e.block_number <= @block
+                join tokens t on t.token = e.token
+                where e.factory_id = (select id from monitor_cursors where factory = @factory)
+                  and e.kind = 'transfer' and e.block_number > @after and e.block_number <= @block
                 order by e.token, e.amount, e.block_number desc, e.log_index desc
             ) last where @after >= 0 or owner <> @zero
             """, connection);
@@ -59,10 +67,11 @@ public static class HoldingsQuery
         command.Parameters.AddWithValue("block", block);
         command.Parameters.AddWithValue("zero", Zero);
         var rows = new List<(string, BigInteger, string)>();
+        var names = new EventStrings();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add((reader.GetString(0), BigInteger.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2)));
+            rows.Add((names.AddressAt(reader, 0)!, BigInteger.Parse(reader.GetString(1), CultureInfo.InvariantCulture), names.AddressAt(reader, 2)!));
         }
         return rows;
     }
@@ -76,25 +85,27 @@ public static class HoldingsQuery
     {
         await using var command = new NpgsqlCommand(
             """
-            select distinct on (token, kind, coalesce(to_addr, '')) token, kind, to_addr, flag
+            select distinct on (token, kind, coalesce(to_addr, '\x')) token, kind::text, to_addr, flag
             from monitor_events
-            where factory = @factory and kind = any(@kinds) and kind <> 'transfer' and block_number <= @block
-            order by token, kind, coalesce(to_addr, ''), block_number desc, log_index desc
+            where factory_id = (select id from monitor_cursors where factory = @factory)
+              and kind = any(@kinds::monitor_event_kind[]) and kind <> 'transfer' and block_number <= @block
+            order by token, kind, coalesce(to_addr, '\x'), block_number desc, log_index desc
             """, connection);
         command.Parameters.AddWithValue("factory", factory);
         command.Parameters.AddWithValue("block", block);
         command.Parameters.AddWithValue("kinds", new[] { EventKinds.Paused, EventKinds.TransfersLocked, EventKinds.Frozen, EventKinds.Approved });
         var controls = new Dictionary<string, TokenControlState>();
+        var names = new EventStrings();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var token = reader.GetString(0);
+            var token = names.AddressAt(reader, 0)!;
             if (!controls.TryGetValue(token, out var state))
             {
                 controls[token] = state = new TokenControlState();
             }
             var flag = !reader.IsDBNull(3) && reader.GetBoolean(3);
-            var account = reader.IsDBNull(2) ? null : reader.GetString(2);
+            var account = names.AddressAt(reader, 2);
             switch (reader.GetString(1))
             {
                 case EventKinds.Paused:

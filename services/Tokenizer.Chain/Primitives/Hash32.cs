@@ -32,6 +32,9 @@ public readonly struct Hash32 : IEquatable<Hash32>
     /// <summary>The bytes, read-only.</summary>
     public ReadOnlySpan<byte> AsSpan() => _bytes ?? ZeroBytes;
 
+    /// <summary>The bytes, read-only, as memory (no copy): for writers that take memory, such as a database driver's.</summary>
+    public ReadOnlyMemory<byte> AsMemory() => _bytes ?? ZeroBytes;
+
     /// <summary>A copy of the bytes.</summary>
     public byte[] ToArray() => AsSpan().ToArray();
 

@@ -98,9 +98,12 @@ public sealed class PipelinedReorgTests(ITestOutputHelper output)
         cursor.Parameters.AddWithValue("f", own.Factory.ToLowerHex());
         var indexed = (long)(await cursor.ExecuteScalarAsync())!;
         await using var command = new NpgsqlCommand(
-            "select block_hash, log_index from monitor_events where factory = @f and token = @t and kind = 'mint'", connection, transaction);
+            """
+            select '0x' || encode(block_hash, 'hex'), log_index from monitor_events
+            where factory_id = (select id from monitor_cursors where factory = @f) and token = @t and kind = 'mint'
+            """, connection, transaction);
         command.Parameters.AddWithValue("f", own.Factory.ToLowerHex());
-        command.Parameters.AddWithValue("t", token.ToString());
+        command.Parameters.AddWithValue("t", token.ToBytes());
         var mints = new HashSet<(string, int)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
