@@ -138,6 +138,12 @@ public static class BackfillBench
             ["Logging__LogLevel__Tokenizer.Monitor.Indexing.ChainIndexer"] = "Debug",
             ["Logging__LogLevel__Tokenizer.Monitor.Indexing.MonitorWorker"] = "Debug",
         };
+        if (Environment.GetEnvironmentVariable("BENCH_MONITOR_TRACE") is { Length: > 0 } traceDir)
+        {
+            environment["DOTNET_EnableEventPipe"] = "1";
+            environment["DOTNET_EventPipeOutputPath"] = Path.Combine(traceDir, $"{database}.nettrace");
+            environment["DOTNET_EventPipeConfig"] = "Microsoft-DotNETCore-SampleProfiler:0:5,Microsoft-Windows-DotNETRuntime:0x19:5";
+        }
         var logFile = Path.Combine(Path.GetTempPath(), $"tokenizer-monitorbench-{database}-{DateTime.UtcNow:HHmmss}.log");
         Console.WriteLine($"({database}: the monitor's log is {logFile})");
         var (process, _) = await platform.StartMonitorAsync(environment, logFile, buildDirectory);

@@ -9,6 +9,7 @@ using Tokenizer.Bench.Monitor;
 //   (1) backfill: a Monitor with an empty database indexes the seeded blocks; the raw eth_getLogs + decode of the same
 //       ranges runs before and after it; (2) GET /status under N closed-loop and N paced clients, gateway and direct (and, with --baseline, standbys of both builds) interleaved;
 //   (3) reorgs of depth 1, 3 and 10 under the AppHost's monitor, in poll intervals.
+// BENCH_MONITOR_TRACE=<dir> in the environment: each backfill Monitor writes an EventPipe trace to <dir>/<database>.nettrace.
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
     .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
 int Option(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;

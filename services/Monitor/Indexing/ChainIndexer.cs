@@ -171,9 +171,9 @@ public sealed partial class ChainIndexer(
                     answer = StreamLogs([.. addresses], from, to, ct).GetAsyncEnumerator(ct);
                     first = await answer.MoveNextAsync() ? answer.Current : [];
                 }
-                var logs = Channel.CreateBounded<IReadOnlyList<LogEntry>>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+                var events = Channel.CreateBounded<IReadOnlyList<EventRow>>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
                 var checkedRange = new TaskCompletionSource<RangeHeaders>(TaskCreationOptions.RunContinuationsAsynchronously);
-                await writer.WriteAsync(new RangeLogs(indexed, to, tipBefore, newTokens, addresses, logs.Reader, checkedRange.Task), ct);
+                await writer.WriteAsync(new RangeLogs(indexed, to, tipBefore, newTokens, events.Reader, checkedRange.Task), ct);
                 handedOver = true;
                 _chunk = Math.Min(Math.Max(1, _options.MaxBlocksPerBatch), _chunk * 2);
                 try
@@ -182,12 +182,26 @@ public sealed partial class ChainIndexer(
                     // carries their times). Read here, not while the next range is read, so that they never wait
                     // behind its eth_getLogs on the node.
                     var asked = new List<long>();
+                    long decoding = 0;
                     for (var batch = first; batch.Count > 0; batch = answer is not null && await answer.MoveNextAsync() ? answer.Current : [])
                     {
-                        asked.AddRange(batch.Where(l => l.Topics.Count > 0 && TimedTopics.Contains(l.Topics[0])).Select(l => (long)l.BlockNumber!.Value));
-                        await logs.Writer.WriteAsync(batch, ct);
+                        var decodeStart = Stopwatch.GetTimestamp();
+                        var rows = new List<EventRow>(batch.Count);
+                        foreach (var log in batch)
+                        {
+                            if (!log.Removed && addresses.Contains(log.Address) && TokenizerEvents.TryDecode(log, out var decoded) && ToRow(decoded) is { } row)
+                            {
+                                rows.Add(row);
+                                if (TimedTopics.Contains(log.Topics[0]))
+                                {
+                                    asked.Add(row.BlockNumber);
+                                }
+                            }
+                        }
+                        decoding += Stopwatch.GetTimestamp() - decodeStart;
+                        await events.Writer.WriteAsync(rows, ct);
                     }
-                    logs.Writer.Complete();
+                    events.Writer.Complete();
                     var logsMs = read.ElapsedMilliseconds - factoryMs;
                     asked.Add(to);
                     if (indexed >= 0)
@@ -195,13 +209,13 @@ public sealed partial class ChainIndexer(
                         asked.Add(indexed);
                     }
                     var headers = await GetBlocksAsync(asked, ct);
-                    checkedRange.SetResult(new RangeHeaders(headers, new ReadTimes(factoryMs, logsMs, read.ElapsedMilliseconds - factoryMs - logsMs)));
+                    checkedRange.SetResult(new RangeHeaders(headers, new ReadTimes(factoryMs, logsMs, read.ElapsedMilliseconds - factoryMs - logsMs, Ms(decoding))));
                     return to;
                 }
                 catch (Exception e)
                 {
                     // The store side sees the failure wherever it waits, and keeps nothing of the range.
-                    logs.Writer.TryComplete(e);
+                    events.Writer.TryComplete(e);
                     checkedRange.TrySetException(e);
                     throw;
                 }
@@ -241,12 +255,12 @@ public sealed partial class ChainIndexer(
         var count = 0;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await IndexStore.SaveTokensAsync(connection, transaction, key, range.NewTokens, ct);
-        // Where the store's time goes, for the debug line: waiting for the node's logs, decoding them, writing the
-        // rows (the COPY's buffer is sent to PostgreSQL as it fills, so a slow server shows here), and completing.
-        long waiting = 0, decoding = 0, writing = 0;
+        // Where the store's time goes, for the debug line: waiting for the read's rows, and writing them (the COPY's
+        // buffer is sent to PostgreSQL as it fills, so a slow server shows here) and completing.
+        long waiting = 0, writing = 0;
         await using (var importer = await IndexStore.BeginEventImportAsync(connection, ct))
         {
-            var reader = range.Logs;
+            var reader = range.Events;
             while (true)
             {
                 var waited = Stopwatch.GetTimestamp();
@@ -258,29 +272,22 @@ public sealed partial class ChainIndexer(
                 }
                 while (reader.TryRead(out var batch))
                 {
-                    foreach (var log in batch)
+                    var writeStart = Stopwatch.GetTimestamp();
+                    foreach (var e in batch)
                     {
-                        var decodeStart = Stopwatch.GetTimestamp();
-                        if (log.Removed || !range.Addresses.Contains(log.Address) || !TokenizerEvents.TryDecode(log, out var decoded) || ToRow(decoded) is not { } e)
-                        {
-                            decoding += Stopwatch.GetTimestamp() - decodeStart;
-                            continue;
-                        }
-                        var writeStart = Stopwatch.GetTimestamp();
                         IndexStore.WriteEvent(importer, factoryId, e, addressBytes);
-                        writing += Stopwatch.GetTimestamp() - writeStart;
-                        decoding += writeStart - decodeStart;
-                        count++;
                         blockHashes.Add((e.BlockNumber, e.BlockHash));
                     }
+                    writing += Stopwatch.GetTimestamp() - writeStart;
+                    count += batch.Count;
                 }
             }
             var completing = Stopwatch.GetTimestamp();
             await importer.CompleteAsync(ct);
             writing += Stopwatch.GetTimestamp() - completing;
         }
-        var decodeMs = clock.ElapsedMilliseconds;
-        var split = new StoreTimes(Ms(waiting), Ms(decoding), Ms(writing));
+        var copyMs = clock.ElapsedMilliseconds;
+        var split = new StoreTimes(Ms(waiting), Ms(writing));
         var (headers, read) = await range.Checked;
 
         // Equal hashes before and after the read (the tip, the previous tip, every block read again) prove no reorg
@@ -301,8 +308,8 @@ public sealed partial class ChainIndexer(
             .Append(new StoredBlock(range.To, range.Tip.Hash.ToString(), range.Tip.Time)).ToList();
         await IndexStore.SaveBlocksAsync(connection, transaction, key, blocks, range.To, ct);
         await transaction.CommitAsync(ct);
-        LogRangeIndexed(logger, range.Indexed + 1, range.To, count, read.Total, read.FactoryMs, read.LogsMs, read.HeadersMs,
-            decodeMs, split.WaitingMs, split.DecodingMs, split.WritingMs, checkMs, clock.ElapsedMilliseconds - decodeMs - checkMs);
+        LogRangeIndexed(logger, range.Indexed + 1, range.To, count, read.Total, read.FactoryMs, read.LogsMs, read.DecodingMs, read.HeadersMs,
+            copyMs, split.WaitingMs, split.WritingMs, checkMs, clock.ElapsedMilliseconds - copyMs - checkMs);
         return (count, range.Tip.Time);
     }
 
@@ -444,13 +451,13 @@ public sealed partial class ChainIndexer(
 
     private static long Ms(long ticks) => ticks * 1000 / Stopwatch.Frequency;
 
-    /// <summary>A range's store, split: waiting for the node's logs, decoding them, writing the COPY's rows.</summary>
-    private readonly record struct StoreTimes(long WaitingMs, long DecodingMs, long WritingMs);
+    /// <summary>A range's store, split: waiting for the read's rows, writing them into the COPY.</summary>
+    private readonly record struct StoreTimes(long WaitingMs, long WritingMs);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Blocks {From}-{To}: {Events} events, logs and headers read in {ReadMs} ms (factory's logs {FactoryMs} ms, tokens' logs {LogsMs} ms, headers {HeadersMs} ms), decoded and copied as they came in {DecodeMs} ms (waiting for logs {WaitingMs} ms, decoding {DecodingMs} ms, writing rows {WritingMs} ms), checked in {CheckMs} ms, committed in {StoreMs} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Blocks {From}-{To}: {Events} events, logs and headers read in {ReadMs} ms (factory's logs {FactoryMs} ms, tokens' logs {LogsMs} ms, of which decoding {DecodingMs} ms, headers {HeadersMs} ms), copied as they came in {CopyMs} ms (waiting for rows {WaitingMs} ms, writing rows {WritingMs} ms), checked in {CheckMs} ms, committed in {StoreMs} ms")]
     private static partial void LogRangeIndexed(
-        ILogger logger, long from, long to, int events, long readMs, long factoryMs, long logsMs, long headersMs, long decodeMs,
-        long waitingMs, long decodingMs, long writingMs, long checkMs, long storeMs);
+        ILogger logger, long from, long to, int events, long readMs, long factoryMs, long logsMs, long decodingMs, long headersMs, long copyMs,
+        long waitingMs, long writingMs, long checkMs, long storeMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The node refused blocks {From}-{To}; ranges are now {Chunk} blocks")]
     private static partial void LogRangeRefused(ILogger logger, long from, long to, long chunk);
