@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting.Testing;
 using Tokenizer.Chain.Contracts;
 using Tokenizer.Chain.Crypto;
+using Tokenizer.Chain.Primitives;
 using Tokenizer.Chain.Rpc;
 using Tokenizer.FunctionalTests.Infrastructure;
 using Tokenizer.FunctionalTests.Monitor;
@@ -52,9 +53,17 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             // spreads connections (not requests) over the replicas.
             var ids = Enumerable.Range(0, Commands).Select(i => OperatorCommandsClient.NewCommandId($"scale-{i}")).ToArray();
             await Task.WhenAll(ids.Select(id => operators.SubmitAsync("mint", id, token, party, 1)));
-            foreach (var id in ids)
+            try
             {
-                (await operators.WaitForOutcomeAsync(id, TimeSpan.FromSeconds(120)))["status"]!.GetValue<string>().Should().Be("confirmed", id);
+                foreach (var id in ids)
+                {
+                    (await operators.WaitForOutcomeAsync(id, TimeSpan.FromSeconds(120)))["status"]!.GetValue<string>().Should().Be("confirmed", id);
+                }
+            }
+            catch (TimeoutException)
+            {
+                await DescribeStuckAsync(platform, operators, rpc, signer, ids);
+                throw;
             }
 
             var accepted = Deltas(acceptedBefore, await ValuesAsync(tokenAdmins, "tokenadmin.commands.accepted"));
@@ -85,6 +94,35 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         finally
         {
             TestRuns.TryDelete(dataDir);
+        }
+    }
+
+    /// <summary>
+    /// What a command that never completed was waiting for (a CI run once saw one replaced eleven times without being
+    /// mined): the signer's mined and pending nonces, each command's state, the node's pool, and both TokenAdmin
+    /// replicas' last console lines.
+    /// </summary>
+    private async Task DescribeStuckAsync(AspirePlatform platform, OperatorCommandsClient operators, EthRpcClient rpc, EthKey signer, IEnumerable<string> ids)
+    {
+        try
+        {
+            output.WriteLine($"signer {signer.Address}: nonce latest {await rpc.GetTransactionCountAsync(signer.Address, BlockTag.Latest)}, pending {await rpc.GetTransactionCountAsync(signer.Address, BlockTag.Pending)}");
+            foreach (var id in ids)
+            {
+                var (_, body) = await operators.GetCommandAsync(id);
+                var hashes = body?["tx_hashes"]?.AsArray().Select(h => h!.GetValue<string>()).ToList() ?? [];
+                var nonce = hashes.Count > 0 && await rpc.GetTransactionByHashAsync(Hash32.Parse(hashes[^1])) is { } info ? info.Nonce.ToString() : "not known to the node";
+                output.WriteLine($"  {id}: {body?["status"]}, attempts {body?["attempts"]}, {hashes.Count} hashes, last one's nonce {nonce}");
+            }
+            output.WriteLine($"txpool_content: {await rpc.RequestAsync("txpool_content", [])}");
+        }
+        catch (Exception e) when (e is RpcException or RpcTransportException or HttpRequestException)
+        {
+            output.WriteLine($"(the chain could not be read: {e.Message})");
+        }
+        foreach (var line in await platform.ConsoleLinesAsync(ResourceNames.TokenAdmin))
+        {
+            output.WriteLine($"  tokenadmin: {System.Text.RegularExpressions.Regex.Replace(line, @"\x1b\[[0-9;]*m", "")}");
         }
     }
 
