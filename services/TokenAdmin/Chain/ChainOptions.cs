@@ -32,6 +32,15 @@ public sealed class ChainOptions
     /// </summary>
     public TimeSpan FeeCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the signer's nonces are checked for a gap the node would stall on.</summary>
+    public TimeSpan NonceGapCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A nonce the node lacks counts as a gap once a higher one has been on record this long (a group being broadcast
+    /// right now is not a gap).
+    /// </summary>
+    public TimeSpan NonceGapAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Upper bound on maxFeePerGas (wei); null: no cap.</summary>
     public System.Numerics.BigInteger? MaxFeePerGas { get; set; }
 }

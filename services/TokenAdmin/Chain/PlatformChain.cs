@@ -30,6 +30,9 @@ public sealed class PlatformChain(EthRpcClient rpc, PostgresNonceStore store, IO
 
     public NonceManager Nonces { get; } = new(rpc, store);
 
+    /// <summary>Closes a nonce gap of the signer (see <see cref="NonceManager.RepairGapsAsync"/>).</summary>
+    public Task<GapRepair> RepairNonceGapsAsync(TimeSpan settle, CancellationToken ct) => Nonces.RepairGapsAsync(_key, settle, ct);
+
     public async ValueTask<PlatformChainContext> GetAsync(CancellationToken ct = default)
     {
         if (_context is { } ready)

@@ -156,11 +156,15 @@ public sealed class PostgresNonceStore(NpgsqlDataSource dataSource) : INonceStor
         await update.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<IReadOnlyList<PendingTransaction>> GetPendingAsync(Address from, CancellationToken ct = default)
+    public Task<IReadOnlyList<PendingTransaction>> GetPendingAsync(Address from, CancellationToken ct = default) => GetPendingFromAsync(from, 0, ct);
+
+    /// <summary>Only the rows at or above <paramref name="fromNonce"/>: the gap check reads this every few seconds.</summary>
+    public async Task<IReadOnlyList<PendingTransaction>> GetPendingFromAsync(Address from, ulong fromNonce, CancellationToken ct = default)
     {
         await using var select = dataSource.CreateCommand(
-            "select nonce, hash, raw, created_at from chain_transactions where sender = @sender and status = 'pending' order by nonce");
+            "select nonce, hash, raw, created_at from chain_transactions where sender = @sender and status = 'pending' and nonce >= @from order by nonce");
         select.Parameters.AddWithValue("sender", from.ToLowerHex());
+        select.Parameters.AddWithValue("from", checked((long)fromNonce));
         var pending = new List<PendingTransaction>();
         await using var reader = await select.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

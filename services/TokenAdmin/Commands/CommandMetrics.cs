@@ -18,6 +18,7 @@ public sealed class CommandMetrics : IDisposable
     private readonly Counter<long> _failed;
     private readonly Counter<long> _feeBumps;
     private readonly Counter<long> _rebroadcasts;
+    private readonly Counter<long> _gapRepairs;
     private long _inFlight;
     private double _oldestPendingSeconds;
 
@@ -29,6 +30,8 @@ public sealed class CommandMetrics : IDisposable
         _failed = _meter.CreateCounter<long>("tokenadmin.commands.failed", "{command}", "Operator commands that failed (revert or refused)");
         _feeBumps = _meter.CreateCounter<long>("tokenadmin.commands.fee_bumps", "{transaction}", "Stuck transactions replaced with a higher fee");
         _rebroadcasts = _meter.CreateCounter<long>("tokenadmin.commands.rebroadcasts", "{transaction}", "Stored bytes resent for a transaction not mined in time");
+        _gapRepairs = _meter.CreateCounter<long>("tokenadmin.nonces.gap_repairs", "{transaction}",
+            "Nonces below a sent one that the node lacked: stored bytes resent (action=resent) or a zero-value transfer signed (action=filled)");
         _meter.CreateObservableGauge("tokenadmin.commands.in_flight", () => Interlocked.Read(ref _inFlight), "{command}", "Commands submitted or sent, not yet confirmed or failed");
         _meter.CreateObservableGauge("tokenadmin.commands.oldest_pending_age", () => Volatile.Read(ref _oldestPendingSeconds), "s", "Age of the oldest command not yet confirmed or failed");
     }
@@ -44,6 +47,18 @@ public sealed class CommandMetrics : IDisposable
     public void FeeBumped() => _feeBumps.Add(1);
 
     public void Rebroadcast() => _rebroadcasts.Add(1);
+
+    public void NonceGapRepaired(int resent, int filled)
+    {
+        if (resent > 0)
+        {
+            _gapRepairs.Add(resent, new KeyValuePair<string, object?>("action", "resent"));
+        }
+        if (filled > 0)
+        {
+            _gapRepairs.Add(filled, new KeyValuePair<string, object?>("action", "filled"));
+        }
+    }
 
     /// <summary>Set by the tracker from the database each round, so every replica reports the shared figure.</summary>
     public void SetBacklog(long inFlight, TimeSpan oldestPending)

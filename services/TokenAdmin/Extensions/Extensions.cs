@@ -89,6 +89,7 @@ internal static class Extensions
         builder.Services.AddSingleton<PlatformChain>();
         builder.Services.AddSingleton<PlatformChainConnector>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PlatformChainConnector>());
+        builder.Services.AddHostedService<NonceGapRepairer>();
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
             "platform-contracts", sp => sp.GetRequiredService<PlatformChainConnector>(), null, [Microsoft.Extensions.Hosting.Extensions.ReadyTag]));
     }

@@ -58,6 +58,10 @@ public interface INonceStore
 
     Task<IReadOnlyList<PendingTransaction>> GetPendingAsync(Address from, CancellationToken ct = default);
 
+    /// <summary>The pending records of <paramref name="from"/> with a nonce of at least <paramref name="fromNonce"/>, by nonce.</summary>
+    async Task<IReadOnlyList<PendingTransaction>> GetPendingFromAsync(Address from, ulong fromNonce, CancellationToken ct = default) =>
+        (await GetPendingAsync(from, ct)).Where(p => p.Nonce >= fromNonce).ToArray();
+
     Task<ulong?> GetHighestNonceAsync(Address from, CancellationToken ct = default);
 }
 

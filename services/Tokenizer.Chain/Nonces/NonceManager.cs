@@ -307,12 +307,116 @@ public sealed class NonceManager
     }
 
     /// <summary>A zero-value transfer to the sender with the refused transaction's nonce and fees, or null.</summary>
-    private static ITransaction? Filler(Address sender, ITransaction refused) => refused switch
+    private static ITransaction? Filler(Address sender, ITransaction refused) => Filler(sender, refused, refused.Nonce);
+
+    /// <summary>A zero-value transfer to the sender for <paramref name="nonce"/>, priced like <paramref name="template"/>, or null.</summary>
+    private static ITransaction? Filler(Address sender, ITransaction template, ulong nonce) => template switch
     {
-        Eip1559Transaction t => t with { To = sender, Value = 0, Data = [], GasLimit = 21_000, AccessList = [] },
-        LegacyTransaction t => t with { To = sender, Value = 0, Data = [], GasLimit = 21_000 },
+        Eip1559Transaction t => t with { Nonce = nonce, To = sender, Value = 0, Data = [], GasLimit = 21_000, AccessList = [] },
+        LegacyTransaction t => t with { Nonce = nonce, To = sender, Value = 0, Data = [], GasLimit = 21_000 },
         _ => null,
     };
+
+    /// <summary>The most nonces one <see cref="RepairGapsAsync"/> call resends or fills.</summary>
+    public int MaxGapRepairs { get; init; } = 256;
+
+    /// <summary>
+    /// Finds and closes a nonce gap of the key's address: a nonce the node holds no transaction for while a higher one
+    /// has been on record for at least <paramref name="settle"/> (so it is not a group still being broadcast). A node
+    /// mines nothing above a gap, so everything queued behind it would wait forever. From the node's pending nonce up
+    /// to the highest such record, each nonce gets its stored bytes resent (never re-signed: a crashed replica's
+    /// unbroadcast group, a filler whose broadcast got no answer) or, when nothing is on record for it (a refused
+    /// member removed after a later nonce went out), a zero-value transfer to the sender, recorded before it is sent;
+    /// a nonce another process records first is left to it. Cheap when there is no gap: one eth_getTransactionCount
+    /// and one store read. Call it periodically from every process that signs for the address.
+    /// </summary>
+    public async Task<GapRepair> RepairGapsAsync(EthKey key, TimeSpan settle, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var address = key.Address;
+        var cutoff = DateTimeOffset.UtcNow - settle;
+        var next = await _rpc.GetTransactionCountAsync(address, BlockTag.Pending, ct);
+        if (!(await _store.GetPendingFromAsync(address, next, ct)).Any(p => p.CreatedAt <= cutoff))
+        {
+            return new GapRepair(next, [], []);
+        }
+
+        // Under the address's lock this process signs nothing meanwhile; the store's unique nonces guard the others.
+        var state = _states.GetOrAdd(address, _ => new AddressState());
+        await state.Lock.WaitAsync(ct);
+        try
+        {
+            // Read again: the gap may have closed while we waited.
+            next = await _rpc.GetTransactionCountAsync(address, BlockTag.Pending, ct);
+            var above = (await _store.GetPendingFromAsync(address, next, ct)).ToDictionary(p => p.Nonce);
+            if (above.Values.Where(p => p.CreatedAt <= cutoff).Select(p => (ulong?)p.Nonce).Max() is not { } top)
+            {
+                return new GapRepair(next, [], []);
+            }
+
+            // Fillers are priced like the newest record above the gap: fees the node took a moment ago.
+            var template = TransactionDecoder.Decode(above[top].Raw).Transaction;
+            var resend = new List<SignedTransaction>();
+            var fill = new List<SignedTransaction>();
+            for (var nonce = next; nonce <= top && resend.Count + fill.Count < MaxGapRepairs; nonce++)
+            {
+                if (above.TryGetValue(nonce, out var stored))
+                {
+                    resend.Add(new SignedTransaction(stored.Raw, stored.Hash, stored.From, stored.Nonce));
+                }
+                else if (Filler(address, template, nonce) is { } filler)
+                {
+                    fill.Add(filler.Sign(key));
+                }
+            }
+
+            if (fill.Count > 0)
+            {
+                try
+                {
+                    var now = DateTimeOffset.UtcNow;
+                    await _store.SaveManyAsync(fill.Select(f => new PendingTransaction(address, f.Nonce, f.Hash, f.Raw, now)).ToList(), CancellationToken.None);
+                }
+                catch (NonceTakenException)
+                {
+                    // Another process recorded one of these nonces meanwhile (its own send or its repair): its bytes
+                    // go out from there, and the next round sees what is still missing.
+                    fill.Clear();
+                }
+            }
+
+            var all = resend.Concat(fill).OrderBy(t => t.Nonce).ToList();
+            if (all.Count == 0)
+            {
+                return new GapRepair(next, [], []);
+            }
+            var answers = await _rpc.BatchAsync(all.Select(t => new RpcRequest("eth_sendRawTransaction", t.RawHex)).ToList(), CancellationToken.None);
+            var refused = new List<(ulong Nonce, string Reason)>();
+            for (var i = 0; i < all.Count; i++)
+            {
+                if (await OutcomeAsync(all[i], answers[i]) is not { } error)
+                {
+                    continue;
+                }
+                if (fill.Remove(all[i]))
+                {
+                    // A refused filler frees its nonce again (a later round signs a new one); a resent record stays
+                    // with its owner (a command's tracker replaces it with a higher fee).
+                    await RemoveAsync([all[i]]);
+                }
+                else
+                {
+                    resend.Remove(all[i]);
+                }
+                refused.Add((all[i].Nonce, error.RpcMessage));
+            }
+            return new GapRepair(next, resend.Select(t => t.Nonce).ToList(), fill.Select(t => t.Nonce).ToList(), refused);
+        }
+        finally
+        {
+            state.Lock.Release();
+        }
+    }
 
     private async Task FillGapsAsync(EthKey key, List<ITransaction> gaps)
     {
@@ -406,6 +510,15 @@ public sealed class NonceManager
 
         state.Lock.Release();
     }
+}
+
+/// <summary>
+/// What one <see cref="NonceManager.RepairGapsAsync"/> call did: the node's pending nonce it started from, the nonces
+/// whose stored bytes it resent, those it filled with a zero-value transfer, and those the node refused (with why).
+/// </summary>
+public sealed record GapRepair(ulong PendingNonce, IReadOnlyList<ulong> Resent, IReadOnlyList<ulong> Filled, IReadOnlyList<(ulong Nonce, string Reason)>? Refused = null)
+{
+    public bool Acted => Resent.Count + Filled.Count + (Refused?.Count ?? 0) > 0;
 }
 
 /// <summary>

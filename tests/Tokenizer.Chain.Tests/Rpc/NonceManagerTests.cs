@@ -121,4 +121,56 @@ public class NonceManagerTests(AnvilFixture anvil)
         filler.Value.Should().Be(BigInteger.Zero);
         (await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Latest)).Should().Be(start + 3);
     }
+
+    [Fact]
+    public async Task A_record_never_broadcast_below_a_sent_nonce_is_resent_by_the_gap_repair_and_both_are_mined()
+    {
+        var store = new InMemoryNonceStore();
+        var manager = new NonceManager(anvil.Rpc, store);
+        var gap = await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Pending);
+        var recipient = AnvilFixture.RandomAddress();
+        // Another replica recorded this and died before broadcasting it.
+        var orphan = Transfer(recipient, 1)(gap).Sign(Dev0);
+        await store.SaveAsync(new PendingTransaction(Dev0.Address, orphan.Nonce, orphan.Hash, orphan.Raw, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var behind = await manager.SendAsync(Dev0, Transfer(recipient, 2));
+        behind.Nonce.Should().Be(gap + 1, "the manager starts above what the store holds");
+
+        (await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Pending)).Should().Be(gap, "the node holds nothing for the gap's nonce");
+        (await manager.RepairGapsAsync(Dev0, TimeSpan.FromHours(1))).Acted.Should().BeFalse("no record is that old yet");
+        (await anvil.Rpc.GetTransactionReceiptAsync(behind.Hash)).Should().BeNull("nothing above a gap is mined");
+
+        var repair = await manager.RepairGapsAsync(Dev0, TimeSpan.FromSeconds(30));
+        repair.Resent.Should().Equal([gap], "only the old record is resent; the fresh one above it is the node's already");
+        repair.Filled.Should().BeEmpty();
+        (await anvil.Rpc.WaitForReceiptAsync(behind.Hash, TimeSpan.FromSeconds(20)))!.Succeeded.Should().BeTrue();
+        (await anvil.Rpc.GetTransactionReceiptAsync(orphan.Hash))!.Succeeded.Should().BeTrue("the very bytes on record were sent");
+        (await anvil.Rpc.GetBalanceAsync(recipient, BlockTag.Latest)).Should().Be(new BigInteger(3));
+        (await manager.RepairGapsAsync(Dev0, TimeSpan.Zero)).Acted.Should().BeFalse("there is no gap any more");
+    }
+
+    [Fact]
+    public async Task A_nonce_with_nothing_on_record_below_a_sent_one_is_filled_with_a_zero_value_transfer_to_the_sender()
+    {
+        var store = new InMemoryNonceStore();
+        var manager = new NonceManager(anvil.Rpc, store);
+        var gap = await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Pending);
+        var recipient = AnvilFixture.RandomAddress();
+        // The record of `gap` was removed (its broadcast refused) after the next nonce had gone out.
+        var behind = Transfer(recipient, 5)(gap + 1).Sign(Dev0);
+        await store.SaveAsync(new PendingTransaction(Dev0.Address, behind.Nonce, behind.Hash, behind.Raw, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        await anvil.Rpc.SendRawTransactionAsync(behind);
+
+        var repair = await manager.RepairGapsAsync(Dev0, TimeSpan.FromSeconds(30));
+        repair.Filled.Should().Equal(gap);
+        repair.Resent.Should().Equal(gap + 1);
+        (await anvil.Rpc.WaitForReceiptAsync(behind.Hash, TimeSpan.FromSeconds(20)))!.Succeeded.Should().BeTrue();
+        (await anvil.Rpc.GetBalanceAsync(recipient, BlockTag.Latest)).Should().Be(new BigInteger(5));
+
+        var filler = (await store.GetPendingAsync(Dev0.Address)).Single(p => p.Nonce == gap);
+        var mined = await anvil.Rpc.GetTransactionByHashAsync(filler.Hash);
+        mined!.To.Should().Be(Dev0.Address, "the gap is a zero-value transfer to the sender itself");
+        mined.Value.Should().Be(BigInteger.Zero);
+        (await anvil.Rpc.GetTransactionReceiptAsync(filler.Hash))!.Succeeded.Should().BeTrue();
+        (await anvil.Rpc.GetTransactionCountAsync(Dev0.Address, BlockTag.Latest)).Should().Be(gap + 2);
+    }
 }

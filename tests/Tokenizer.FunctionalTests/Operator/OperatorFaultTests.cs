@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Numerics;
 using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Tokenizer.Chain.Contracts;
 using Tokenizer.Chain.Primitives;
 using Tokenizer.Chain.Rpc;
@@ -207,6 +209,101 @@ public sealed class OperatorFaultTests(FaultPlatform faults) : IClassFixture<Fau
         (await client.Rpc.GetTransactionReceiptAsync(Hash32.Parse(original!))).Should().BeNull();
         await AssertMintedOnceEachAsync(client, token, [commandId]);
         (await client.BalanceOfAsync(token, party)).Should().Be(4 * Unit);
+    }
+
+    [Fact]
+    public async Task A_nonce_gap_below_sent_commands_is_repaired_by_resending_what_is_on_record_or_filling_it_and_they_mint_once()
+    {
+        var client = faults.Operator;
+        var token = await client.DeployErc20Async();
+        var party = PlatformChainAccess.RandomAddress();
+        await using var db = Npgsql.NpgsqlDataSource.Create((await faults.Platform.App.GetConnectionStringAsync(ResourceNames.TokenAdminDb))!);
+
+        // 1. A replica recorded a transaction for the next nonce and died before broadcasting it: the node never saw
+        // it, and the commands signed after it (above it) are held behind the gap.
+        var orphanNonce = await client.Rpc.GetTransactionCountAsync(client.Signer.Address, BlockTag.Pending);
+        var orphan = await RecordUnsentAsync(client, db, orphanNonce);
+        var first = OperatorCommandsClient.NewCommandId("gap-sent");
+        await client.SubmitAsync("mint", first, token, party, "2");
+        (await WaitForSentNonceAsync(client, first)).Should().BeGreaterThan(orphanNonce, "the store's record keeps the platform above it");
+
+        var outcome = await client.WaitForOutcomeAsync(first, TimeSpan.FromSeconds(60));
+        outcome["status"]!.GetValue<string>().Should().Be("confirmed", outcome.ToJsonString());
+        (await client.Rpc.GetTransactionReceiptAsync(orphan.Hash)).Should().NotBeNull("the gap was closed with the very bytes on record");
+
+        // 2. The gap's record is gone (its broadcast was refused after a later nonce had gone out): nothing is on
+        // record for it, so a zero-value transfer to the signer itself fills it.
+        var holeNonce = await client.Rpc.GetTransactionCountAsync(client.Signer.Address, BlockTag.Pending);
+        var removed = await RecordUnsentAsync(client, db, holeNonce);
+        var second = OperatorCommandsClient.NewCommandId("gap-hole");
+        await client.SubmitAsync("mint", second, token, party, "5");
+        (await WaitForSentNonceAsync(client, second)).Should().BeGreaterThan(holeNonce);
+        await using (var delete = db.CreateCommand("delete from chain_transactions where sender = $1 and nonce = $2 and hash = $3"))
+        {
+            delete.Parameters.Add(new Npgsql.NpgsqlParameter { Value = client.Signer.Address.ToLowerHex() });
+            delete.Parameters.Add(new Npgsql.NpgsqlParameter { Value = checked((long)holeNonce) });
+            delete.Parameters.Add(new Npgsql.NpgsqlParameter { Value = removed.Hash.ToString() });
+            (await delete.ExecuteNonQueryAsync()).Should().Be(1, "the record was still there to remove");
+        }
+
+        outcome = await client.WaitForOutcomeAsync(second, TimeSpan.FromSeconds(60));
+        outcome["status"]!.GetValue<string>().Should().Be("confirmed", outcome.ToJsonString());
+        (await client.Rpc.GetTransactionReceiptAsync(removed.Hash)).Should().BeNull("what left the record is never sent");
+        await using (var select = db.CreateCommand("select hash from chain_transactions where sender = $1 and nonce = $2"))
+        {
+            select.Parameters.Add(new Npgsql.NpgsqlParameter { Value = client.Signer.Address.ToLowerHex() });
+            select.Parameters.Add(new Npgsql.NpgsqlParameter { Value = checked((long)holeNonce) });
+            var filler = await client.Rpc.GetTransactionByHashAsync(Hash32.Parse((string)(await select.ExecuteScalarAsync())!));
+            filler!.To.Should().Be(client.Signer.Address, "the gap is filled with a transfer to the signer itself");
+            filler.Value.Should().Be(System.Numerics.BigInteger.Zero);
+            filler.Nonce.Should().Be(holeNonce);
+            filler.BlockNumber.Should().NotBeNull("the filler was mined");
+        }
+
+        await AssertMintedOnceEachAsync(client, token, [first, second]);
+        (await client.BalanceOfAsync(token, party)).Should().Be(7 * Unit);
+        using var direct = new HttpClient { BaseAddress = faults.Platform.App.GetEndpoint(ResourceNames.TokenAdmin, "http") };
+        var repairs = JsonNode.Parse(await direct.GetStringAsync("/metrics"))!["metrics"]!["tokenadmin.nonces.gap_repairs"];
+        repairs!["value"]!.GetValue<double>().Should().BeGreaterThanOrEqualTo(2, "one resend and one filler at least");
+    }
+
+    /// <summary>Records a signed zero-value transfer for <paramref name="nonce"/> in TokenAdmin's store without sending it.</summary>
+    private static async Task<Tokenizer.Chain.Transactions.SignedTransaction> RecordUnsentAsync(OperatorCommandsClient client, Npgsql.NpgsqlDataSource db, ulong nonce)
+    {
+        var signed = new Tokenizer.Chain.Transactions.Eip1559Transaction
+        {
+            ChainId = await client.Rpc.GetChainIdAsync(),
+            Nonce = nonce,
+            MaxPriorityFeePerGas = 1_000_000_000,
+            MaxFeePerGas = 100_000_000_000,
+            GasLimit = 21_000,
+            To = client.Signer.Address,
+            Value = 0,
+        }.Sign(client.Signer);
+        await using var insert = db.CreateCommand("insert into chain_transactions (sender, nonce, hash, raw, created_at) values ($1, $2, $3, $4, now())");
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = client.Signer.Address.ToLowerHex() });
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = checked((long)nonce) });
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = signed.Hash.ToString() });
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = signed.Raw });
+        await insert.ExecuteNonQueryAsync();
+        return signed;
+    }
+
+    /// <summary>The nonce of the command's first transaction, once it was sent.</summary>
+    private static async Task<ulong> WaitForSentNonceAsync(OperatorCommandsClient client, string commandId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var (_, body) = await client.GetCommandAsync(commandId);
+            if (body!["tx_hashes"]!.AsArray().FirstOrDefault() is { } hash
+                && await client.Rpc.GetTransactionByHashAsync(Hash32.Parse(hash.GetValue<string>())) is { } sent)
+            {
+                return sent.Nonce;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{commandId} was not sent in time");
     }
 
     private static async Task SubmitUntilAcceptedAsync(OperatorCommandsClient client, string[] ids, Address token, Address party, ConcurrentDictionary<string, string> accepted)
