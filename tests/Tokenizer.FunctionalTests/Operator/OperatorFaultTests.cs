@@ -185,17 +185,7 @@ public sealed class OperatorFaultTests(FaultPlatform faults) : IClassFixture<Fau
 
             // Someone else with the signer's key uses the same nonce, paying far more: the pool takes theirs.
             var pending = await client.Rpc.GetTransactionByHashAsync(Hash32.Parse(original!));
-            var outside = new Tokenizer.Chain.Transactions.Eip1559Transaction
-            {
-                ChainId = await client.Rpc.GetChainIdAsync(),
-                Nonce = pending!.Nonce,
-                MaxPriorityFeePerGas = 50_000_000_000,
-                MaxFeePerGas = 100_000_000_000,
-                GasLimit = 21_000,
-                To = client.Signer.Address,
-                Value = 0,
-            }.Sign(client.Signer);
-            await client.Rpc.SendRawTransactionAsync(outside);
+            await client.Rpc.SendRawTransactionAsync(await SignSelfTransferAsync(client, pending!.Nonce, tip: 50_000_000_000));
         }
         finally
         {
@@ -270,16 +260,7 @@ public sealed class OperatorFaultTests(FaultPlatform faults) : IClassFixture<Fau
     /// <summary>Records a signed zero-value transfer for <paramref name="nonce"/> in TokenAdmin's store without sending it.</summary>
     private static async Task<Tokenizer.Chain.Transactions.SignedTransaction> RecordUnsentAsync(OperatorCommandsClient client, Npgsql.NpgsqlDataSource db, ulong nonce)
     {
-        var signed = new Tokenizer.Chain.Transactions.Eip1559Transaction
-        {
-            ChainId = await client.Rpc.GetChainIdAsync(),
-            Nonce = nonce,
-            MaxPriorityFeePerGas = 1_000_000_000,
-            MaxFeePerGas = 100_000_000_000,
-            GasLimit = 21_000,
-            To = client.Signer.Address,
-            Value = 0,
-        }.Sign(client.Signer);
+        var signed = await SignSelfTransferAsync(client, nonce, tip: 1_000_000_000);
         await using var insert = db.CreateCommand("insert into chain_transactions (sender, nonce, hash, raw, created_at) values ($1, $2, $3, $4, now())");
         insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = client.Signer.Address.ToLowerHex() });
         insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = checked((long)nonce) });
@@ -288,6 +269,19 @@ public sealed class OperatorFaultTests(FaultPlatform faults) : IClassFixture<Fau
         await insert.ExecuteNonQueryAsync();
         return signed;
     }
+
+    /// <summary>A zero-value transfer from the platform signer to itself, signed with its key outside the platform.</summary>
+    private static async Task<Tokenizer.Chain.Transactions.SignedTransaction> SignSelfTransferAsync(OperatorCommandsClient client, ulong nonce, BigInteger tip) =>
+        new Tokenizer.Chain.Transactions.Eip1559Transaction
+        {
+            ChainId = await client.Rpc.GetChainIdAsync(),
+            Nonce = nonce,
+            MaxPriorityFeePerGas = tip,
+            MaxFeePerGas = 100_000_000_000,
+            GasLimit = 21_000,
+            To = client.Signer.Address,
+            Value = 0,
+        }.Sign(client.Signer);
 
     /// <summary>The nonce of the command's first transaction, once it was sent.</summary>
     private static async Task<ulong> WaitForSentNonceAsync(OperatorCommandsClient client, string commandId)
