@@ -30,7 +30,7 @@ internal sealed partial class NonceGapRepairer(PlatformChain chain, CommandMetri
                 {
                     metrics.NonceGapRepaired(repair.Resent.Count, repair.Filled.Count);
                     LogRepaired(logger, chain.Signer.ToString(), repair.PendingNonce, string.Join(',', repair.Resent), string.Join(',', repair.Filled),
-                        string.Join("; ", (repair.Refused ?? []).Select(r => $"{r.Nonce}: {r.Reason}")));
+                        string.Join("; ", repair.Refused.Select(r => $"{r.Nonce}: {r.Reason}")));
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -338,7 +338,7 @@ public sealed class NonceManager
         var next = await _rpc.GetTransactionCountAsync(address, BlockTag.Pending, ct);
         if (!(await _store.GetPendingFromAsync(address, next, ct)).Any(p => p.CreatedAt <= cutoff))
         {
-            return new GapRepair(next, [], []);
+            return GapRepair.None(next);
         }
 
         // Under the address's lock this process signs nothing meanwhile; the store's unique nonces guard the others.
@@ -351,7 +351,7 @@ public sealed class NonceManager
             var above = (await _store.GetPendingFromAsync(address, next, ct)).ToDictionary(p => p.Nonce);
             if (above.Values.Where(p => p.CreatedAt <= cutoff).Select(p => (ulong?)p.Nonce).Max() is not { } top)
             {
-                return new GapRepair(next, [], []);
+                return GapRepair.None(next);
             }
 
             // Fillers are priced like the newest record above the gap: fees the node took a moment ago.
@@ -388,7 +388,7 @@ public sealed class NonceManager
             var all = resend.Concat(fill).OrderBy(t => t.Nonce).ToList();
             if (all.Count == 0)
             {
-                return new GapRepair(next, [], []);
+                return GapRepair.None(next);
             }
             var answers = await _rpc.BatchAsync(all.Select(t => new RpcRequest("eth_sendRawTransaction", t.RawHex)).ToList(), CancellationToken.None);
             var refused = new List<(ulong Nonce, string Reason)>();
@@ -436,8 +436,8 @@ public sealed class NonceManager
         }
         catch (Exception e) when (e is RpcException or RpcTransportException or NonceTakenException)
         {
-            // Stored fillers are sent again at the next start-up (RebroadcastPendingAsync); until then the transactions
-            // behind the gap wait, and their callers' receipt timeouts say so.
+            // A stored filler is sent again by the next RepairGapsAsync once it has settled (or at start-up by
+            // RebroadcastPendingAsync); a filler never stored leaves a gap that RepairGapsAsync fills anew.
         }
     }
 
@@ -516,9 +516,11 @@ public sealed class NonceManager
 /// What one <see cref="NonceManager.RepairGapsAsync"/> call did: the node's pending nonce it started from, the nonces
 /// whose stored bytes it resent, those it filled with a zero-value transfer, and those the node refused (with why).
 /// </summary>
-public sealed record GapRepair(ulong PendingNonce, IReadOnlyList<ulong> Resent, IReadOnlyList<ulong> Filled, IReadOnlyList<(ulong Nonce, string Reason)>? Refused = null)
+public sealed record GapRepair(ulong PendingNonce, IReadOnlyList<ulong> Resent, IReadOnlyList<ulong> Filled, IReadOnlyList<(ulong Nonce, string Reason)> Refused)
 {
-    public bool Acted => Resent.Count + Filled.Count + (Refused?.Count ?? 0) > 0;
+    public static GapRepair None(ulong pendingNonce) => new(pendingNonce, [], [], []);
+
+    public bool Acted => Resent.Count + Filled.Count + Refused.Count > 0;
 }
 
 /// <summary>
